@@ -1,0 +1,33 @@
+# govscan: `make demo` and `make test` work on a fresh Debian machine; they install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SITE   ?= jinping
+
+.PHONY: setup demo assess nightly test bench clean
+
+setup: $(STAMP)
+
+# Reinstalled only when pyproject.toml changes; a second `make demo` reuses the venv.
+$(STAMP): pyproject.toml scripts/install-system.sh
+	./scripts/install-system.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/python -m demo run
+
+assess: setup
+	$(BIN)/govscan assess $(SITE)
+
+nightly: setup
+	$(BIN)/govscan nightly
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf var/runs var/demo

@@ -1,0 +1,72 @@
+"""Finding a column by name: the standard name, a synonym, or a URL slug, searched from the home
+page outwards. Shared by every check that looks for a column."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from checks.lexicon import COLUMNS, Concept
+from checks.snapshot import Link, Snapshot
+
+_SPACE = re.compile(r"[\s\u3000>»·•|]+")
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    concept: str
+    url: str
+    anchor: str
+    source: str
+    how: str      # "standard", "synonym" or "slug"
+
+    @property
+    def exact(self) -> bool:
+        return self.how == "standard"
+
+
+def normalise(anchor: str) -> str:
+    return _SPACE.sub("", anchor)
+
+
+def match_how(concept: Concept, link: Link) -> str | None:
+    anchor = normalise(link.anchor)
+    if not anchor or link.tag not in ("a", "area"):
+        return None
+    if anchor == concept.standard:
+        return "standard"
+    if anchor in concept.synonyms:
+        return "synonym"
+    segments = [segment.lower() for segment in urlsplit(link.target).path.split("/") if segment]
+    if any(slug in segments for slug in concept.slugs) and concept.keyword in anchor and len(anchor) <= 16:
+        return "slug"
+    return None
+
+
+RANK = {"standard": 0, "synonym": 1, "slug": 2}
+
+
+def find_column(snap: Snapshot, concept_name: str, sources: list[str] | None = None) -> ColumnMatch | None:
+    """The best link to the column: by how well its anchor matches, then by how early its source comes.
+
+    `sources` are the pages searched first (home page, platform page); every other crawled page
+    follows, shallowest first, so a column linked only deep in the site is still found.
+    """
+    concept = COLUMNS[concept_name]
+    ordered = list(sources or [snap.start_url])
+    seen = set(ordered)
+    for page in sorted(snap.pages(), key=lambda p: p.depth):
+        if page.url not in seen:
+            ordered.append(page.url)
+            seen.add(page.url)
+    best: tuple | None = None
+    for position, source in enumerate(ordered):
+        for link in snap.links_from(source):
+            how = match_how(concept, link)
+            if how is None or not link.internal:
+                continue
+            key = (RANK[how], position)
+            if best is None or key < best[0]:
+                best = (key, ColumnMatch(concept_name, link.target, link.anchor, source, how))
+    return best[1] if best else None

@@ -1,0 +1,3 @@
+"""Every rule family module; importing this registers all checks."""
+
+from checks import disclosure, site  # noqa: F401

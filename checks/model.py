@@ -1,0 +1,65 @@
+"""What a check produces: a Finding with one status from a fixed vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    INFO = "info"
+    NOT_APPLICABLE = "not_applicable"
+    UNVERIFIABLE = "unverifiable"   # the site could not be examined: never the site's failure
+    ERROR = "error"                 # our own bug: the run goes on and the report says so
+
+
+STATUS_LABELS = {
+    Status.PASS: "合格",
+    Status.FAIL: "不合格",
+    Status.WARN: "需改进",
+    Status.INFO: "提示",
+    Status.NOT_APPLICABLE: "不适用",
+    Status.UNVERIFIABLE: "无法核验",
+    Status.ERROR: "检测程序异常",
+}
+
+
+@dataclass
+class Evidence:
+    url: str = ""
+    text: str = ""
+    screenshot: str = ""
+
+    def as_dict(self) -> dict:
+        return {"url": self.url, "text": self.text, "screenshot": self.screenshot}
+
+
+@dataclass
+class Finding:
+    status: Status
+    message: str                      # zh-CN, for an office clerk
+    value: object = ""                # what was measured
+    threshold: str = ""               # what the rule asks for
+    evidence: list[Evidence] = field(default_factory=list)
+    score: float | None = None        # 0..1 partial credit; None: derive from status
+    details: dict = field(default_factory=dict)  # machine-readable facts (lists of items, counts)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may know besides the snapshot: the site as configured and the run date."""
+
+    site_id: str
+    site_name: str
+    site_url: str
+    level: str
+    today: date
+    own_nameserver: bool = False  # the run resolved through its own DNS server (test/demo zone)
+
+
+class Unverifiable(Exception):
+    """Raised inside a check when the site could not be examined for it; becomes status unverifiable."""

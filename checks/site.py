@@ -1,0 +1,157 @@
+"""Site health from the 2019 检查指标 (国办秘函〔2019〕19号) and the 2017 发展指引 (国办发〔2017〕47号)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from checks.common import describe_error, require_home
+from checks.lexicon import SOFT_404_MARKERS
+from checks.model import Context, Evidence, Finding, Status, Unverifiable
+from checks.registry import check
+from checks.snapshot import Snapshot
+
+INDICATORS_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
+
+
+@check(id="site.availability", title="网站可访问性", basis=INDICATORS_2019 + " 单项否决：站点无法访问",
+       family="site", remedy="排查服务器、网络和域名解析，确保首页稳定可访问，并建立可用性监测。")
+def availability(snap: Snapshot, ctx: Context) -> Finding:
+    threshold = "首页15秒内可打开（单项否决以连续7天、每天20次以上监测为准）"
+    outcome = snap.outcome(snap.start_url)
+    evidence = [Evidence(url=snap.start_url)]
+    dns = [probe for probe in snap.probes() if probe["kind"].startswith("dns_")]
+    if dns:
+        evidence.append(Evidence(text="；".join(f"{p['kind'][4:].upper()}: {p['detail']}" for p in dns)))
+    if outcome.error == "robots":
+        raise Unverifiable("网站robots协议禁止抓取首页，无法检测可访问性。")
+    if not outcome.fetched:
+        reason = describe_error(outcome.error) if outcome.error else "未获得响应"
+        return Finding(Status.FAIL, f"本次检测时网站首页无法访问：{reason}。", value=reason, threshold=threshold,
+                       evidence=evidence, details={"error": outcome.error, "message": outcome.message})
+    home = snap.home()
+    if not home.ok:
+        return Finding(Status.FAIL, f"本次检测时网站首页返回错误状态 HTTP {home.status}。", value=f"HTTP {home.status}",
+                       threshold=threshold, evidence=evidence)
+    return Finding(Status.PASS, "本次检测时网站首页可正常访问。", value=f"HTTP {home.status}", threshold=threshold,
+                   evidence=evidence)
+
+
+IDENTIFIERS = {
+    "党政机关网站标识": lambda text, html: "conac.cn" in html or "党政机关" in text and "标识" in text,
+    "网站标识码": lambda text, html: bool(ID_CODE.search(text)),
+    "ICP备案编号": lambda text, html: bool(re.search(r"ICP\s*备\s*\d+", text, re.I)),
+    "公安机关备案标识": lambda text, html: bool(re.search(r"公网安备\s*\d{6,}", text)) or "beian.gov.cn/portal" in html,
+    "网站主办单位": lambda text, html: bool(re.search(r"主办(单位)?\s*[:：]", text)),
+    "联系方式": lambda text, html: bool(re.search(r"联系(电话|方式|我们)|0\d{2,3}-\d{7,8}", text)),
+    "我为政府网站找错": lambda text, html: "找错" in text or "zfwzzc" in html,
+}
+ID_CODE = re.compile(r"网站标识码\s*[:：]?\s*(bm\d{8}|\d{10})", re.I)
+
+
+@check(id="site.identity", title="页面底部功能区标识", basis="国办发〔2017〕47号《政府网站发展指引》；" + INDICATORS_2019,
+       family="site", remedy="在所有页面底部统一展示党政机关网站标识、网站标识码、ICP备案号、公安机关备案号、主办单位、联系方式和“我为政府网站找错”入口。")
+def identity(snap: Snapshot, ctx: Context) -> Finding:
+    home = require_home(snap)
+    text, html = home.text, home.html
+    frames = [link for link in snap.links_from(home.url) if link.tag in ("iframe", "frame")]
+    unread_frames = []
+    for frame in frames:
+        framed = snap.page(frame.target)
+        if framed is not None and framed.ok:
+            text += "\n" + framed.text
+            html += framed.html
+        else:
+            unread_frames.append(frame.target)
+    present = [name for name, test in IDENTIFIERS.items() if test(text, html)]
+    missing = [name for name in IDENTIFIERS if name not in present]
+    threshold = "页面底部展示：" + "、".join(IDENTIFIERS)
+    evidence = [Evidence(url=home.url, text=" ".join(ID_CODE.findall(text)) or "")]
+    if missing and unread_frames:
+        raise Unverifiable(f"首页底部信息位于无法读取的内嵌框架（iframe）中，无法核验：{'、'.join(missing)}。"
+                           f"框架地址：{unread_frames[0]}")
+    codes = {code.lower() for code in ID_CODE.findall(text)}
+    meta_code = home.meta_tags.get("SiteIDCode", "").strip().lower()
+    problems = []
+    if missing:
+        problems.append("首页底部缺少：" + "、".join(missing))
+    if len(codes) > 1:
+        problems.append("页面上出现多个不同的网站标识码：" + "、".join(sorted(codes)))
+    elif codes and meta_code and meta_code not in codes:
+        problems.append(f"页面元数据SiteIDCode（{meta_code}）与底部网站标识码（{next(iter(codes))}）不一致")
+    # Other pages should carry the same code as the home page.
+    other_codes = Counter()
+    for page in snap.pages():
+        if page.ok and page.url != home.url:
+            other_codes.update({code.lower() for code in ID_CODE.findall(page.text)} - codes)
+    if codes and other_codes:
+        code, count = other_codes.most_common(1)[0]
+        problems.append(f"有{count}个页面使用了与首页不同的网站标识码（{code}）")
+    details = {"missing": missing, "present": present, "codes": sorted(codes)}
+    value = f"{len(present)}/{len(IDENTIFIERS)}项"
+    if not problems:
+        return Finding(Status.PASS, "首页底部标识齐全：" + "、".join(present) + "。", value=value, threshold=threshold,
+                       evidence=evidence, details=details)
+    status = Status.FAIL if "网站标识码" in missing else Status.WARN
+    return Finding(status, "；".join(problems) + "。", value=value, threshold=threshold, evidence=evidence,
+                   score=len(present) / len(IDENTIFIERS), details=details)
+
+
+def is_soft_404(page) -> bool:
+    if not page.ok:
+        return False
+    head = page.title + "\n" + page.text[:3000]
+    return any(marker in head for marker in SOFT_404_MARKERS) and len(page.text) < 3000
+
+
+UNVERIFIABLE_STATUS = {401, 403, 407, 429}
+
+
+@check(id="site.broken_links", title="链接可用性（错链、断链）", basis=INDICATORS_2019 + " 功能设计：链接可用性",
+       family="site", remedy="按清单逐一修正或删除无法打开的链接和附件，并定期开展链接检测。")
+def broken_links(snap: Snapshot, ctx: Context) -> Finding:
+    require_home(snap)
+    internal = {}
+    for link in snap.links(internal=True):
+        if link.tag in ("a", "area", "iframe", "frame"):
+            internal.setdefault(link.target, link)
+    broken, unverified, unchecked = [], [], 0
+    for target, link in sorted(internal.items()):
+        outcome = snap.outcome(target)
+        page = snap.page(target)
+        if outcome.fetched:
+            status = outcome.status or 0
+            if status in UNVERIFIABLE_STATUS:
+                unverified.append((link, f"HTTP {status}"))
+            elif status >= 400:
+                broken.append((link, f"HTTP {status}"))
+            elif page is not None and is_soft_404(page):
+                broken.append((link, f"HTTP {status}，但页面内容为“页面不存在”"))
+        elif outcome.error in ("dns", "refused"):
+            broken.append((link, describe_error(outcome.error)))
+        elif outcome.error:
+            unverified.append((link, describe_error(outcome.error)))
+        else:
+            unchecked += 1
+    checked = len(internal) - unchecked - len(unverified)
+    threshold = "站内链接与附件均可正常打开"
+    evidence = [Evidence(url=link.target, text=f"{why}；所在页面：{link.source}；链接文字：“{link.anchor or '（无）'}”")
+                for link, why in broken]
+    details = {
+        "broken": [{"url": link.target, "source": link.source, "anchor": link.anchor, "reason": why}
+                   for link, why in broken],
+        "unverified": [{"url": link.target, "reason": why} for link, why in unverified],
+        "checked": checked, "unchecked": unchecked,
+    }
+    notes = []
+    if unverified:
+        notes.append(f"另有{len(unverified)}个链接无法核验（如访问受限或超时），未计为错链")
+    if unchecked:
+        notes.append(f"{unchecked}个链接超出本次抓取上限，未检查")
+    note = ("；" + "；".join(notes)) if notes else ""
+    if broken:
+        return Finding(Status.FAIL, f"发现{len(broken)}个无法打开的站内链接或附件{note}。请在网站管理后台逐一修正。",
+                       value=f"{len(broken)}/{checked}", threshold=threshold, evidence=evidence,
+                       score=max(0.0, 1 - len(broken) / 10), details=details)
+    return Finding(Status.PASS, f"已检查{checked}个站内链接和附件，均可正常打开{note}。", value=f"0/{checked}",
+                   threshold=threshold, evidence=evidence, details=details)

@@ -1,0 +1,201 @@
+"""Read-only access to a run's snapshot.sqlite for the checks. No check writes SQL of its own."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+
+@dataclass
+class Page:
+    url: str
+    final_url: str
+    status: int
+    title: str
+    text: str
+    depth: int
+    rendered: bool
+    metadata: dict
+    headers: dict
+    charset: str
+    referrer: str | None
+    _html: bytes | None
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self._html).decode("utf-8") if self._html else ""
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def meta_tags(self) -> dict:
+        return self.metadata.get("meta", {})
+
+    @property
+    def document(self) -> dict:
+        return self.metadata.get("document", {})
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str
+    target: str
+    anchor: str
+    tag: str
+    internal: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened when the crawler asked for a URL."""
+
+    url: str
+    fetched: bool               # a response (any status) arrived
+    status: int | None = None
+    error: str | None = None    # dns, timeout, refused, robots, too_large, redirect_loop …
+    message: str = ""
+    kind: str = "page"          # page or attachment
+
+
+class Snapshot:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        self.meta = {key: value for key, value in self.db.execute("SELECT key, value FROM meta")}
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- pages ------------------------------------------------------------------------------
+
+    @property
+    def start_url(self) -> str:
+        return self.meta.get("start_url", "")
+
+    @cached_property
+    def _pages(self) -> dict[str, Page]:
+        rows = self.db.execute(
+            "SELECT url, final_url, status, title, text, depth, rendered, metadata, headers, charset, referrer, html "
+            "FROM pages"
+        )
+        pages = {}
+        for row in rows:
+            page = Page(row[0], row[1] or row[0], row[2] or 0, row[3] or "", row[4] or "", row[5] or 0,
+                        bool(row[6]), json.loads(row[7] or "{}"), json.loads(row[8] or "{}"), row[9] or "",
+                        row[10], row[11])
+            pages[page.url] = page
+        return pages
+
+    def pages(self) -> list[Page]:
+        return list(self._pages.values())
+
+    def page(self, url: str) -> Page | None:
+        if url in self._pages:
+            return self._pages[url]
+        for page in self._pages.values():
+            if page.final_url == url:
+                return page
+        return None
+
+    def home(self) -> Page | None:
+        return self.page(self.start_url)
+
+    @cached_property
+    def boilerplate_lines(self) -> set[str]:
+        """Text lines repeated on most pages (header, navigation, footer)."""
+        pages = [page for page in self._pages.values() if page.ok]
+        if len(pages) < 4:
+            return set()
+        counts = Counter()
+        for page in pages:
+            counts.update(set(page.text.split("\n")))
+        return {line for line, count in counts.items() if count >= max(3, 0.5 * len(pages))}
+
+    def main_text(self, page: Page) -> str:
+        """A page's own text: its lines minus the site-wide boilerplate."""
+        chrome = self.boilerplate_lines
+        return "\n".join(line for line in page.text.split("\n") if line not in chrome)
+
+    # -- links ------------------------------------------------------------------------------
+
+    @cached_property
+    def _links(self) -> list[Link]:
+        return [Link(s, t, a or "", g, bool(i)) for s, t, a, g, i in
+                self.db.execute("SELECT source, target, anchor, tag, internal FROM links")]
+
+    def links(self, internal: bool | None = None) -> list[Link]:
+        return [link for link in self._links if internal is None or link.internal == internal]
+
+    def links_from(self, url: str) -> list[Link]:
+        page = self.page(url)
+        sources = {url, page.url} if page else {url}
+        return [link for link in self._links if link.source in sources]
+
+    def links_to(self, url: str) -> list[Link]:
+        return [link for link in self._links if link.target == url]
+
+    @cached_property
+    def chrome_targets(self) -> set[str]:
+        """Targets linked from most pages: navigation, header and footer rather than content."""
+        sources = {link.source for link in self._links}
+        if len(sources) < 4:
+            return set()
+        per_target = Counter()
+        for source, target in {(link.source, link.target) for link in self._links}:
+            per_target[target] += 1
+        return {target for target, count in per_target.items() if count >= max(3, 0.5 * len(sources))}
+
+    def content_links(self, url: str) -> list[Link]:
+        """Links of a page minus the site-wide chrome: a list page's items."""
+        chrome = self.chrome_targets
+        return [link for link in self.links_from(url)
+                if link.target not in chrome and link.tag in ("a", "area") and link.target != url]
+
+    # -- other tables -----------------------------------------------------------------------
+
+    @cached_property
+    def _attachments(self) -> dict[str, dict]:
+        cols = ["url", "final_url", "status", "content_type", "type", "size", "text", "referrer", "note"]
+        return {row[0]: dict(zip(cols, row)) for row in
+                self.db.execute(f"SELECT {', '.join(cols)} FROM attachments")}
+
+    def attachments(self) -> list[dict]:
+        return list(self._attachments.values())
+
+    @cached_property
+    def _errors(self) -> dict[str, dict]:
+        found = {}
+        for url, kind, message, referrer in self.db.execute("SELECT url, kind, message, referrer FROM errors"):
+            if kind != "render":  # a failed rendering leaves the plain fetch standing
+                found[url] = {"url": url, "kind": kind, "message": message, "referrer": referrer}
+        return found
+
+    def errors(self) -> list[dict]:
+        return list(self._errors.values())
+
+    def render_errors(self) -> list[dict]:
+        return [{"url": u, "kind": k, "message": m} for u, k, m in
+                self.db.execute("SELECT url, kind, message FROM errors WHERE kind = 'render'")]
+
+    def probes(self, kind: str | None = None) -> list[dict]:
+        cols = ["kind", "target", "family", "ok", "elapsed_ms", "detail", "at"]
+        rows = [dict(zip(cols, row)) for row in self.db.execute(f"SELECT {', '.join(cols)} FROM probes")]
+        return [row for row in rows if kind is None or row["kind"] == kind]
+
+    def outcome(self, url: str) -> Outcome:
+        page = self.page(url)
+        if page is not None:
+            return Outcome(url, True, status=page.status)
+        if url in self._attachments:
+            return Outcome(url, True, status=self._attachments[url]["status"], kind="attachment")
+        if url in self._errors:
+            error = self._errors[url]
+            return Outcome(url, False, error=error["kind"], message=error["message"])
+        return Outcome(url, False)

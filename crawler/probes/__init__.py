@@ -1,0 +1,1 @@
+"""Network probes (DNS now; IPv6 and availability build on the same resolver)."""

@@ -1,0 +1,99 @@
+"""Run one crawl in this process: `python -m crawler.run JOB.json`.
+
+govscan runs each crawl in a subprocess of its own because Twisted's reactor starts once per
+process and the DNS resolver is a process-wide setting. JOB.json holds the target and limits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.probes import dns_probe
+from crawler.snapshot import SnapshotWriter
+from crawler.spiders.portal import PortalSpider
+
+
+def crawl_settings(job: dict) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    crawl = job["crawl"]
+    settings.set("GOVSCAN_SNAPSHOT", job["snapshot"])
+    settings.set("ROBOTSTXT_OBEY", crawl["robots"])
+    settings.set("DOWNLOAD_TIMEOUT", crawl["timeout_s"])
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", crawl["concurrency_per_host"])
+    settings.set("CLOSESPIDER_TIMEOUT", crawl["max_duration_s"])
+    settings.set("LOG_LEVEL", job.get("log_level", "WARNING"))
+    if job.get("log_file"):
+        settings.set("LOG_FILE", job["log_file"])
+    if job.get("fast"):  # tests and the demo: loopback servers need no politeness delays
+        settings.set("AUTOTHROTTLE_ENABLED", False)
+        settings.set("DOWNLOAD_DELAY", 0)
+    nameserver = job.get("nameserver")
+    if nameserver:
+        settings.set("GOVSCAN_NAMESERVER", nameserver)
+        settings.set("TWISTED_DNS_RESOLVER", "crawler.resolver.NameserverResolver")
+    if crawl["render"]:
+        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler})
+        args = list(settings.getlist("CHROMIUM_ARGS"))
+        rules = job.get("host_rules")
+        if rules:  # Chromium resolves names itself: pin it to what the run's nameserver said
+            args.append("--host-resolver-rules=" + ",".join(f"MAP {host} {ip}" for host, ip in rules.items()))
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
+            "executable_path": settings["CHROMIUM_PATH"], "headless": True, "args": args,
+        })
+    return settings
+
+
+def run(job: dict) -> int:
+    writer = SnapshotWriter(job["snapshot"])
+    started = time.monotonic()
+    writer.set_meta(
+        start_url=job["url"], site=job["site"], started_at=datetime.now(timezone.utc).isoformat(),
+        nameserver=job.get("nameserver") or "", crawl=job["crawl"], complete="0",
+    )
+    host = urlsplit(job["url"]).hostname or ""
+    probes = dns_probe.probe(host, job.get("nameserver"))
+    for row in probes:
+        writer.probe(row)
+    job["host_rules"] = dns_probe.host_rules(probes) if job.get("nameserver") else {}
+    writer.close()
+
+    settings = crawl_settings(job)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log_file")))
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(
+        crawler, start_url=job["url"], max_pages=job["crawl"]["max_pages"],
+        max_depth=job["crawl"]["max_depth"], render=job["crawl"]["render"],
+    )
+    process.start()
+
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    writer = SnapshotWriter(job["snapshot"])
+    writer.set_meta(
+        finished_at=datetime.now(timezone.utc).isoformat(),
+        duration_s=f"{time.monotonic() - started:.1f}",
+        finish_reason=str(stats.get("finish_reason", "")),
+        skipped_budget=str(stats.get("govscan/skipped_budget", 0)),
+        complete="1",
+    )
+    writer.close()
+    return 0
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        job = json.load(handle)
+    sys.exit(run(job))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The snapshot file: one SQLite database per run. This module owns its schema and writes it.
+
+The audit stage reads it through checks/snapshot.py; the schema below is the contract between the two.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from pathlib import Path
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,          -- the URL as requested (before redirects)
+    final_url TEXT,
+    status INTEGER,
+    headers TEXT,                  -- JSON {name: value}
+    content_type TEXT,
+    charset TEXT,
+    fetched_at TEXT,
+    elapsed_ms INTEGER,
+    depth INTEGER,
+    referrer TEXT,
+    title TEXT,
+    text TEXT,                     -- visible text, whitespace folded
+    html BLOB,                     -- zlib-compressed decoded HTML (UTF-8)
+    size INTEGER,                  -- body bytes as served
+    rendered INTEGER DEFAULT 0,    -- 1 when the HTML is Chromium's DOM after scripts ran
+    metadata TEXT                  -- JSON: <meta> tags and the document metadata block (发布日期, 文号 …)
+);
+CREATE TABLE IF NOT EXISTS links (
+    source TEXT, target TEXT, anchor TEXT, tag TEXT,
+    internal INTEGER, level INTEGER,
+    PRIMARY KEY (source, target, anchor, tag)
+);
+CREATE TABLE IF NOT EXISTS attachments (
+    url TEXT PRIMARY KEY, final_url TEXT, status INTEGER, content_type TEXT, type TEXT,
+    size INTEGER, text TEXT, referrer TEXT, fetched_at TEXT, note TEXT
+);
+CREATE TABLE IF NOT EXISTS probes (
+    kind TEXT, target TEXT, family TEXT, ok INTEGER, elapsed_ms INTEGER, detail TEXT, at TEXT
+);
+CREATE TABLE IF NOT EXISTS errors (
+    url TEXT, kind TEXT, message TEXT, referrer TEXT, at TEXT
+);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path))
+    conn.executescript(SCHEMA)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    return conn
+
+
+class SnapshotWriter:
+    """Writes observations as they arrive; commits often so an interrupted crawl keeps what it saw."""
+
+    def __init__(self, path: str | Path):
+        self.conn = connect(path)
+        self._pending = 0
+
+    def set_meta(self, **values) -> None:
+        for key, value in values.items():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)),
+            )
+        self._tick(force=True)
+
+    def page(self, row: dict) -> None:
+        row = dict(row)
+        row["headers"] = json.dumps(row.get("headers") or {}, ensure_ascii=False)
+        row["metadata"] = json.dumps(row.get("metadata") or {}, ensure_ascii=False)
+        html = row.get("html")
+        row["html"] = zlib.compress(html.encode("utf-8")) if html is not None else None
+        self._upsert("pages", row)
+
+    def links(self, rows: list[dict]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, level) "
+            "VALUES (:source, :target, :anchor, :tag, :internal, :level)",
+            rows,
+        )
+        self._tick()
+
+    def attachment(self, row: dict) -> None:
+        self._upsert("attachments", row)
+
+    def probe(self, row: dict) -> None:
+        self._insert("probes", row)
+
+    def error(self, row: dict) -> None:
+        self._insert("errors", row)
+
+    def close(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+    def _upsert(self, table: str, row: dict) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join(f":{key}" for key in row)
+        self.conn.execute(f"INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})", row)
+        self._tick()
+
+    def _insert(self, table: str, row: dict) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join(f":{key}" for key in row)
+        self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", row)
+        self._tick()
+
+    def _tick(self, force: bool = False) -> None:
+        self._pending += 1
+        if force or self._pending >= 50:
+            self.conn.commit()
+            self._pending = 0

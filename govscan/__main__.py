@@ -1,0 +1,3 @@
+from govscan.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""One assessment, stage by stage: gather (crawl subprocess) → audit → score → render.
+
+Each stage reads only what the one before wrote, so everything after the crawl can be re-run on
+a saved snapshot. result.json is written last and atomically: a run interrupted at any point
+leaves no result.json that looks complete.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from checks.model import Context, Status
+from checks.registry import all_checks, run_checks
+from checks.snapshot import Snapshot
+from crawler.snapshot import connect as create_snapshot
+from govscan.config import Site
+from reports.render import write_outputs
+from reports.result import SCHEMA_ID, write_result
+from reports.scoring import load_profile, score
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Options:
+    out: Path | None = None
+    var: Path = Path("var")
+    nameserver: str | None = None
+    max_pages: int | None = None
+    render: bool = True
+    profile: str = "default"
+    today: date | None = None
+    log_level: str = "WARNING"
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str | None:
+    """Run the crawler in a subprocess; returns a problem description, or None when it finished."""
+    limits = site.crawl.model_dump()
+    if options.max_pages:
+        limits["max_pages"] = options.max_pages
+    if not options.render:
+        limits["render"] = False
+    nameserver = options.nameserver or site.nameserver
+    job = {
+        "site": site.id, "url": site.url, "snapshot": str(snapshot), "crawl": limits,
+        "nameserver": nameserver, "log_file": str(log_file), "log_level": options.log_level,
+        # Loopback servers (demo, tests) need no politeness delays.
+        "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
+    }
+    job_path = snapshot.with_name("crawl-job.json")
+    job_path.write_text(json.dumps(job, ensure_ascii=False, indent=2), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    process = subprocess.Popen([sys.executable, "-m", "crawler.run", str(job_path)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=open(log_file, "ab"))
+    try:
+        code = process.wait(timeout=limits["max_duration_s"] + 120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return "crawl exceeded its time limit and was stopped"
+    except BaseException:  # Ctrl-C: stop the crawler too, then let the interrupt end the run
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
+    return None if code == 0 else f"crawler exited with status {code} (see {log_file.name})"
+
+
+def finding_dict(spec, finding) -> dict:
+    return {
+        "check": spec.id,
+        "status": finding.status.value,
+        "title": spec.title,
+        "message": finding.message,
+        "value": str(finding.value) if finding.value is not None else "",
+        "threshold": finding.threshold,
+        "basis": spec.basis,
+        "evidence": [evidence.as_dict() for evidence in finding.evidence],
+        "family": spec.family,
+        "remedy": spec.remedy,
+        "score": finding.score,
+        "details": finding.details,
+    }
+
+
+def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, run_meta: dict) -> dict:
+    """Stages 2–4 on a saved snapshot."""
+    profile = load_profile(options.profile, known_checks=set(all_checks()))
+    snap = Snapshot(snapshot_path)
+    try:
+        ctx = Context(site_id=site.id, site_name=site.name, site_url=site.url, level=site.level,
+                      today=options.today or date.today(),
+                      own_nameserver=bool(options.nameserver or site.nameserver))
+        findings = [finding_dict(r.spec, r.finding) for r in run_checks(snap, ctx)]
+        pages = snap.pages()
+        crawl_info = {
+            "pages": len(pages),
+            "rendered": sum(1 for page in pages if page.rendered),
+            "errors": len(snap.errors()),
+            "duration_s": float(snap.meta.get("duration_s") or 0),
+            "attachments": len(snap.attachments()),
+            "complete": snap.meta.get("complete") == "1",
+            "problem": run_meta.get("crawl_problem"),
+        }
+    finally:
+        snap.close()
+    result = {
+        "schema": SCHEMA_ID,
+        "site": {"id": site.id, "name": site.name, "url": site.url, "level": site.level},
+        "run": {"id": run_meta["id"], "started_at": run_meta["started_at"],
+                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "profile": options.profile, "tool": "govscan"},
+        "crawl": crawl_info,
+        "score": score(findings, profile),
+        "findings": findings,
+    }
+    write_outputs(result, out)
+    write_result(out / "result.json", result)  # last: its presence means the run is complete
+    return result
+
+
+def assess(site: Site, options: Options) -> tuple[Path, dict]:
+    run_id = new_run_id()
+    out = Path(options.out) if options.out else Path(options.var) / "runs" / site.id / run_id
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
+    snapshot = out / "snapshot.sqlite"
+    for stale in (snapshot, out / "crawl.log"):
+        stale.unlink(missing_ok=True)
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    problem = crawl(site, options, snapshot, out / "crawl.log")
+    if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
+        create_snapshot(snapshot).close()
+    result = audit_and_report(site, snapshot, out, options,
+                              {"id": run_id, "started_at": started, "crawl_problem": problem})
+    return out, result
+
+
+def summary_line(out: Path, result: dict) -> str:
+    total = result["score"]["total"]
+    counts = {s.value: sum(1 for f in result["findings"] if f["status"] == s.value) for s in Status}
+    parts = [f"{k} {v}" for k, v in counts.items() if v]
+    total_text = "—" if total is None else f"{total:.1f}"
+    return (f"{result['site']['name']}: {total_text} 分，{result['score']['grade']}（{', '.join(parts)}）\n"
+            f"scorecard: {out / 'scorecard.html'}")

@@ -1,0 +1,94 @@
+"""Render result.json into the zh-CN scorecard (self-contained HTML) and the 整改清单 (CSV, XLSX).
+
+Crawled text is untrusted: Jinja2 autoescapes everything, and only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from reports.result import write_atomic
+
+TEMPLATES = Path(__file__).with_name("templates")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+STATUS_LABELS = {
+    "pass": "合格", "fail": "不合格", "warn": "需改进", "info": "提示",
+    "not_applicable": "不适用", "unverifiable": "无法核验", "error": "检测异常",
+}
+NEEDS_ACTION = ("fail", "warn")
+
+
+def safe_url(url: str) -> str | None:
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+
+def local_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return iso or ""
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.filters["local_time"] = local_time
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    return env
+
+
+def scorecard_html(result: dict) -> str:
+    findings = {finding["check"]: finding for finding in result["findings"]}
+    grouped = []
+    placed = set()
+    for module in result["score"]["modules"]:
+        items = [findings[c] for c in module.get("checks", []) if c in findings]
+        placed.update(f["check"] for f in items)
+        grouped.append((module, items))
+    unscored = [f for f in result["findings"] if f["check"] not in placed]
+    counts = {status: sum(1 for f in result["findings"] if f["status"] == status) for status in STATUS_LABELS}
+    return environment().get_template("scorecard.html.j2").render(
+        r=result, grouped=grouped, unscored=unscored, counts=counts,
+        actions=[f for f in result["findings"] if f["status"] in NEEDS_ACTION],
+        not_checked=[f for f in result["findings"] if f["status"] in ("unverifiable", "error")],
+    )
+
+
+def rectification_rows(result: dict) -> list[dict]:
+    rows = []
+    for finding in result["findings"]:
+        if finding["status"] not in NEEDS_ACTION:
+            continue
+        pages = [e["url"] for e in finding["evidence"] if e.get("url")] or [result["site"]["url"]]
+        rows.append({
+            "序号": len(rows) + 1,
+            "检查项": finding["title"],
+            "结论": STATUS_LABELS[finding["status"]],
+            "问题描述": finding["message"],
+            "涉及页面": "\n".join(pages[:20]),
+            "依据": finding["basis"],
+            "整改建议": finding.get("remedy", ""),
+        })
+    return rows
+
+
+def write_outputs(result: dict, out_dir: Path) -> dict[str, Path]:
+    out_dir = Path(out_dir)
+    paths = {"scorecard": out_dir / "scorecard.html", "csv": out_dir / "rectification.csv",
+             "xlsx": out_dir / "rectification.xlsx"}
+    write_atomic(paths["scorecard"], scorecard_html(result))
+    frame = pd.DataFrame(rectification_rows(result),
+                         columns=["序号", "检查项", "结论", "问题描述", "涉及页面", "依据", "整改建议"])
+    write_atomic(paths["csv"], "\ufeff" + frame.to_csv(index=False))  # BOM: Excel opens UTF-8 CSV correctly
+    frame.to_excel(paths["xlsx"], index=False, sheet_name="整改清单")
+    return paths

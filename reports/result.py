@@ -1,0 +1,116 @@
+"""result.json: the versioned contract between the stages and the tool's machine interface.
+
+`ResultModel` is the schema (schema id "govscan.result/1"); `reports/result.schema.json` is
+generated from it for other programs. Fields may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_ID = "govscan.result/1"
+Status = Literal["pass", "fail", "warn", "info", "not_applicable", "unverifiable", "error"]
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")  # later versions may add fields
+
+
+class SiteInfo(Open):
+    id: str
+    name: str
+    url: str
+    level: str
+
+
+class RunInfo(Open):
+    id: str
+    started_at: str
+    finished_at: str
+    profile: str
+
+
+class CrawlInfo(Open):
+    pages: int
+    rendered: int
+    errors: int
+    duration_s: float
+
+
+class ModuleScore(Open):
+    id: str
+    title: str
+    points: float
+    score: float | None
+
+
+class ScoreInfo(Open):
+    total: float | None
+    grade: str
+    vetoes: list[dict]
+    modules: list[ModuleScore]
+
+
+class EvidenceItem(Open):
+    url: str = ""
+    text: str = ""
+    screenshot: str = ""
+
+
+class FindingItem(Open):
+    check: str
+    status: Status
+    title: str
+    message: str
+    value: str
+    threshold: str
+    basis: str
+    evidence: list[EvidenceItem]
+
+
+class ResultModel(Open):
+    schema_: Literal["govscan.result/1"]
+    site: SiteInfo
+    run: RunInfo
+    crawl: CrawlInfo
+    score: ScoreInfo
+    findings: list[FindingItem]
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @classmethod
+    def check(cls, data: dict) -> "ResultModel":
+        body = dict(data)
+        body["schema_"] = body.pop("schema", None)
+        return cls.model_validate(body)
+
+
+def json_schema() -> dict:
+    schema = ResultModel.model_json_schema(by_alias=False)
+    schema["properties"]["schema"] = schema["properties"].pop("schema_")
+    schema["required"] = ["schema" if name == "schema_" else name for name in schema["required"]]
+    return schema
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the target and rename: a reader never sees half a file, an interrupted run leaves none."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_result(path: Path, result: dict) -> None:
+    ResultModel.check(result)
+    write_atomic(path, json.dumps(result, ensure_ascii=False, indent=2))

@@ -1,0 +1,126 @@
+"""Score findings with a profile from rulebook.yaml. Pure: findings in, score out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+RULEBOOK = Path(__file__).with_name("rulebook.yaml")
+SCORABLE = {"pass", "fail", "warn"}
+
+
+class RulebookError(Exception):
+    pass
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckWeight(Strict):
+    weight: float = Field(gt=0)
+
+
+class Module(Strict):
+    id: str
+    title: str
+    points: float = Field(gt=0)
+    basis: str = ""
+    checks: dict[str, CheckWeight] = Field(default_factory=dict)
+
+
+class Grade(Strict):
+    min: float
+    label: str
+
+
+class Veto(Strict):
+    id: str
+    title: str
+    check: str
+    status: list[str] = Field(default_factory=lambda: ["fail"])
+
+
+class Profile(Strict):
+    title: str
+    grades: list[Grade]
+    veto_cap: float = 59
+    vetoes: list[Veto] = Field(default_factory=list)
+    modules: list[Module]
+
+    @model_validator(mode="after")
+    def _points_add_up(self):
+        total = sum(module.points for module in self.modules)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"module points add up to {total:g}, not 100")
+        return self
+
+
+class Rulebook(Strict):
+    schema_: str = Field(alias="schema")
+    profiles: dict[str, Profile]
+
+
+def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set[str] | None = None) -> Profile:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        book = Rulebook.model_validate(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RulebookError(f"{path}: line {mark.line + 1 if mark else '?'}: not valid YAML") from None
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise RulebookError(f"{path}: {where}: {error['msg']}") from None
+    if name not in book.profiles:
+        raise RulebookError(f"{path}: no profile named '{name}' (have: {', '.join(book.profiles)})")
+    profile = book.profiles[name]
+    if known_checks is not None:
+        named = [check for module in profile.modules for check in module.checks] + [v.check for v in profile.vetoes]
+        unknown = [check for check in named if check not in known_checks]
+        if unknown:
+            raise RulebookError(f"{path}: profile '{name}': unknown check id '{unknown[0]}'")
+    return profile
+
+
+def credit(finding: dict) -> float:
+    if finding["status"] == "pass":
+        return 1.0
+    if finding["status"] == "fail":
+        return 0.0
+    partial = finding.get("score")
+    return 0.5 if partial is None else max(0.0, min(1.0, float(partial)))
+
+
+def score(findings: list[dict], profile: Profile) -> dict:
+    """The `score` object of result.json."""
+    by_check = {finding["check"]: finding for finding in findings}
+    modules = []
+    for module in profile.modules:
+        weighted = [(by_check[c], w.weight) for c, w in module.checks.items()
+                    if c in by_check and by_check[c]["status"] in SCORABLE]
+        total_weight = sum(weight for _, weight in weighted)
+        achieved = (module.points * sum(credit(f) * w for f, w in weighted) / total_weight) if total_weight else None
+        modules.append({
+            "id": module.id, "title": module.title, "points": module.points,
+            "score": None if achieved is None else round(achieved, 1),
+            "basis": module.basis,
+            "checks": [c for c in module.checks if c in by_check],
+        })
+    assessed = [m for m in modules if m["score"] is not None]
+    assessed_points = sum(m["points"] for m in assessed)
+    total = round(100 * sum(m["score"] for m in assessed) / assessed_points, 1) if assessed_points else None
+    vetoes = [{"id": veto.id, "title": veto.title, "check": veto.check} for veto in profile.vetoes
+              if veto.check in by_check and by_check[veto.check]["status"] in veto.status]
+    if total is not None and vetoes:
+        total = min(total, profile.veto_cap)
+    if vetoes:
+        grade = profile.grades[-1].label
+    elif total is None:
+        grade = "未评估"
+    else:
+        grade = next(g.label for g in profile.grades if total >= g.min)
+    return {"total": total, "grade": grade, "vetoes": vetoes, "modules": modules,
+            "assessed_points": assessed_points}
