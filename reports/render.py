@@ -64,6 +64,11 @@ def scorecard_html(result: dict) -> str:
     )
 
 
+def cell(text: str) -> str:
+    """Spreadsheet cells from crawled text must not start a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def rectification_rows(result: dict) -> list[dict]:
     rows = []
     for finding in result["findings"]:
@@ -74,8 +79,8 @@ def rectification_rows(result: dict) -> list[dict]:
             "序号": len(rows) + 1,
             "检查项": finding["title"],
             "结论": STATUS_LABELS[finding["status"]],
-            "问题描述": finding["message"],
-            "涉及页面": "\n".join(pages[:20]),
+            "问题描述": cell(finding["message"]),
+            "涉及页面": cell("\n".join(pages[:20])),
             "依据": finding["basis"],
             "整改建议": finding.get("remedy", ""),
         })

@@ -1,0 +1,77 @@
+"""Site health checks on saved pages, including a real gov.cn page whose footer is an iframe."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checks.model import Context, Status, Unverifiable
+from checks.site import availability, broken_links, identity
+from tests.snapshots import make_snapshot, page_html
+
+CTX = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25))
+FOOTER = ("<div class='footer'><a href='https://bszs.conac.cn/sitename?method=show&id=1'><img src='/red.png'></a>"
+          "主办单位：测试区人民政府办公室 联系电话：0754-88888888 网站标识码：4405110001 "
+          "<a href='https://beian.miit.gov.cn'>粤ICP备05012345号</a> 粤公网安备 44051102000123号 "
+          "<a href='https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=4405110001'>我为政府网站找错</a></div>")
+REAL_ARTICLE = (Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "real" / "govcn_article_2021"
+                / "govcn_20210801_content_5628785_wangyong_fangxun.html")
+
+
+def test_identity_complete(tmp_path):
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html(FOOTER)})
+    finding = identity(snap, CTX)
+    assert finding.status is Status.PASS, finding.message
+    assert finding.details["codes"] == ["4405110001"]
+
+
+def test_identity_missing_psb_and_conflicting_codes(tmp_path):
+    footer = FOOTER.replace("粤公网安备 44051102000123号", "") + "网站标识码：4405110002"
+    finding = identity(make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html(footer)}), CTX)
+    assert finding.status is Status.WARN
+    assert finding.details["missing"] == ["公安机关备案标识"]
+    assert "多个不同的网站标识码" in finding.message
+
+
+def test_identity_without_site_code_fails(tmp_path):
+    footer = FOOTER.replace("网站标识码：4405110001", "")
+    finding = identity(make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html(footer)}), CTX)
+    assert finding.status is Status.FAIL
+
+
+@pytest.mark.skipif(not REAL_ARTICLE.exists(), reason="shared fixtures not beside the checkout")
+def test_identity_in_unreadable_iframe_is_unverifiable(tmp_path):
+    html = REAL_ARTICLE.read_text(encoding="utf-8")
+    url = "http://www.gov.cn/xinwen/2021-08/01/content_5628785.htm"
+    snap = make_snapshot(tmp_path / "s.sqlite", {url: html}, errors={"http://www.gov.cn/2016public/bottom.htm": "timeout"})
+    with pytest.raises(Unverifiable, match="iframe"):
+        identity(snap, CTX)
+
+
+def test_availability_unreachable_and_robots(tmp_path):
+    snap = make_snapshot(tmp_path / "a.sqlite", {"http://b.test/x": page_html("")}, start_url="http://a.test/",
+                         errors={"http://a.test/": "refused"})
+    assert availability(snap, CTX).status is Status.FAIL
+    snap = make_snapshot(tmp_path / "b.sqlite", {"http://b.test/x": page_html("")}, start_url="http://a.test/",
+                         errors={"http://a.test/": "robots"})
+    with pytest.raises(Unverifiable):
+        availability(snap, CTX)
+
+
+def test_broken_links_real_soft_and_unverifiable(tmp_path):
+    home = page_html("<a href='/ok.html'>正常</a><a href='/gone.html'>已删除的文章</a><a href='/soft.html'>旧栏目</a>"
+                     "<a href='/locked.html'>内网</a><a href='/f.pdf'>附件</a><a href='/slow.html'>慢</a>"
+                     "<a href='http://other.test/x'>外链</a>")
+    snap = make_snapshot(tmp_path / "s.sqlite", {
+        "http://a.test/": home,
+        "http://a.test/ok.html": page_html("正文内容"),
+        "http://a.test/gone.html": (404, page_html("Not Found")),
+        "http://a.test/soft.html": page_html("<h1>您访问的页面不存在或已被删除</h1>"),
+        "http://a.test/locked.html": (403, page_html("Forbidden")),
+    }, errors={"http://a.test/slow.html": "timeout"}, attachments={"http://a.test/f.pdf": 404})
+    finding = broken_links(snap, CTX)
+    assert finding.status is Status.FAIL
+    assert sorted(b["url"] for b in finding.details["broken"]) == [
+        "http://a.test/f.pdf", "http://a.test/gone.html", "http://a.test/soft.html"]
+    assert sorted(u["url"] for u in finding.details["unverified"]) == ["http://a.test/locked.html", "http://a.test/slow.html"]
+    assert all(b["source"] == "http://a.test/" for b in finding.details["broken"])

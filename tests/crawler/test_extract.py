@@ -1,0 +1,67 @@
+"""Parsing real gov.cn pages: the metadata block as the pages state it, quirks included."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import attachment_type, parse_html
+from crawler.platforms.trs import pagination_urls
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "real"
+POLICIES = REAL / "govcn_policy_pages_2019"
+INDEX = json.loads((POLICIES / "index.json").read_text(encoding="utf-8")) if POLICIES.exists() else []
+
+
+@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
+@pytest.mark.parametrize("entry", INDEX, ids=lambda e: e["file"])
+def test_policy_page_metadata_matches_the_page(entry):
+    html = (POLICIES / entry["file"]).read_text(encoding="utf-8")
+    document = parse_html(html, entry["url"]).metadata["document"]
+    assert document.get("成文日期") == entry["html_成文日期"]
+    assert document.get("发布日期") == entry["html_发布日期"]
+    assert document.get("文号", "") == (entry["doc_number"] or "")
+    assert document.get("索引号") == entry["index_number"]
+
+
+@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
+def test_empty_subject_cell_does_not_borrow_the_body():
+    html = (POLICIES / "01_content_5365945.html").read_text(encoding="utf-8")
+    assert "主题词" not in parse_html(html, "http://www.gov.cn/").metadata["document"]
+
+
+@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
+def test_iframe_and_javascript_links():
+    entry = next(e for e in INDEX if e["iframe_srcs"])
+    parsed = parse_html((POLICIES / entry["file"]).read_text(encoding="utf-8"), entry["url"])
+    frames = [link.target for link in parsed.links if link.tag == "iframe"]
+    assert frames == entry["iframe_srcs"]
+    assert not any(link.target.startswith("javascript") for link in parsed.links)
+
+
+def test_same_line_metadata_and_gkmlpt_spans():
+    html = ("<div class='info'><span>发布日期：2026-03-25</span></div>"
+            "<p><label>文号：</label><span>汕金府〔2026〕12号</span></p>")
+    document = parse_html(html, "http://x.test/").metadata["document"]
+    assert document == {"发布日期": "2026-03-25", "文号": "汕金府〔2026〕12号"}
+
+
+def test_links_resolve_against_base_and_keep_anchor_text():
+    html = ("<base href='http://x.test/a/'><a href='b.html'> 政府 信息公开 </a>"
+            "<a href='/f.pdf'><img alt='年报'></a><a href='javascript:void(0)'>打印</a>")
+    links = parse_html(html, "http://x.test/").links
+    assert [(l.target, l.anchor) for l in links] == [("http://x.test/a/b.html", "政府 信息公开"),
+                                                     ("http://x.test/f.pdf", "年报")]
+
+
+def test_attachment_types():
+    assert attachment_type("http://x.test/a/2024.PDF?x=1") == "pdf"
+    assert attachment_type("http://x.test/gkmlpt/index") is None
+    assert attachment_type("http://x.test/a.docx#p") == "docx"
+
+
+def test_trs_pagination_adapter():
+    html = '<script>createPageHTML(3, 0, "index", "html");</script>'
+    urls = [u for u, _ in pagination_urls(html, "http://x.test/xwzx/index.html")]
+    assert urls == ["http://x.test/xwzx/index.html", "http://x.test/xwzx/index_1.html",
+                    "http://x.test/xwzx/index_2.html"]

@@ -1,0 +1,76 @@
+"""Scoring follows rulebook.yaml: renormalisation, unverifiable never a failure, vetoes cap the score."""
+
+import textwrap
+
+import pytest
+
+from checks.registry import all_checks
+from reports.scoring import RulebookError, load_profile, score
+
+
+def finding(check, status, partial=None):
+    return {"check": check, "status": status, "score": partial}
+
+
+def profile_from(tmp_path, body):
+    path = tmp_path / "rulebook.yaml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+BOOK = """
+schema: govscan.rulebook/1
+profiles:
+  p:
+    title: t
+    grades: [{min: 90, label: 优秀}, {min: 60, label: 合格}, {min: 0, label: 不合格}]
+    veto_cap: 59
+    vetoes: [{id: V-AVAIL, title: 站点无法访问, check: site.availability}]
+    modules:
+      - {id: A, title: a, points: 40, checks: {site.availability: {weight: 1}, site.identity: {weight: 3}}}
+      - {id: B, title: b, points: 60, checks: {disclosure.platform: {weight: 1}}}
+"""
+
+
+def test_default_rulebook_loads_with_known_checks():
+    profile = load_profile("default", known_checks=set(all_checks()))
+    assert sum(m.points for m in profile.modules) == 100
+
+
+def test_partial_credit_and_renormalisation(tmp_path):
+    profile = load_profile("p", profile_from(tmp_path, BOOK))
+    result = score([finding("site.availability", "pass"), finding("site.identity", "warn", 0.5),
+                    finding("disclosure.platform", "unverifiable")], profile)
+    # Module A: 40 * (1*1 + 3*0.5) / 4 = 25; module B has nothing scorable and drops out.
+    assert result["modules"][0]["score"] == 25.0
+    assert result["modules"][1]["score"] is None
+    assert result["total"] == 62.5 and result["grade"] == "合格"
+    assert result["assessed_points"] == 40
+
+
+def test_unverifiable_is_not_a_failure_and_not_applicable_drops_out(tmp_path):
+    profile = load_profile("p", profile_from(tmp_path, BOOK))
+    result = score([finding("site.availability", "pass"), finding("site.identity", "not_applicable"),
+                    finding("disclosure.platform", "pass")], profile)
+    assert result["total"] == 100.0 and result["grade"] == "优秀"
+
+
+def test_veto_caps_the_score(tmp_path):
+    profile = load_profile("p", profile_from(tmp_path, BOOK))
+    result = score([finding("site.availability", "fail"), finding("site.identity", "pass"),
+                    finding("disclosure.platform", "pass")], profile)
+    assert result["vetoes"] == [{"id": "V-AVAIL", "title": "站点无法访问", "check": "site.availability"}]
+    assert result["total"] == 59 and result["grade"] == "不合格"
+
+
+@pytest.mark.parametrize("change,message", [
+    ("points: 60", "add up to 90"),
+    ("disclosure.platform", "unknown check id 'disclosure.nonexistent'"),
+    ("title: b,", "modules.1.title"),
+])
+def test_bad_rulebooks_are_rejected_with_the_place(tmp_path, change, message):
+    body = {"points: 60": BOOK.replace("points: 60", "points: 50"),
+            "disclosure.platform": BOOK.replace("disclosure.platform", "disclosure.nonexistent"),
+            "title: b,": BOOK.replace("title: b,", "")}[change]
+    with pytest.raises(RulebookError, match=message.replace("(", r"\(")):
+        load_profile("p", profile_from(tmp_path, body), known_checks=set(all_checks()))
