@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 from checks.lexicon import COLUMNS, Concept
 from checks.snapshot import Link, Snapshot
 
+# Article URLs of common CMSs carry a numeric id or date: post_3075520.html, t20201130_123.html, 2026-11/24/.
+_ARTICLE_PATH = re.compile(r"\d{4,}")
+
 _SPACE = re.compile(r"[\s\u3000>»·•|]+")
 
 
@@ -70,3 +73,18 @@ def find_column(snap: Snapshot, concept_name: str, sources: list[str] | None = N
             if best is None or key < best[0]:
                 best = (key, ColumnMatch(concept_name, link.target, link.anchor, source, how))
     return best[1] if best else None
+
+
+def column_items(snap: Snapshot, url: str) -> list[Link]:
+    """A column page's items: links into the column or to article-like URLs, not the sidebar of
+    sibling columns (which sits on every page of a section, so it is not site-wide chrome)."""
+    page = snap.page(url)
+    base = urlsplit(page.final_url if page else url).path
+    directory = base[: base.rfind("/") + 1]
+    items = []
+    for link in snap.content_links(url):
+        path = urlsplit(link.target).path
+        inside = path.startswith(directory) and path.rsplit("/", 1)[-1] not in ("", "index.html", "index.htm", "index.shtml")
+        if inside or _ARTICLE_PATH.search(path):
+            items.append(link)
+    return items

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.columns import find_column
+from checks.columns import column_items, find_column
 from checks.common import column_page, require_home
 from checks.lexicon import BLANK_MARKERS
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
@@ -98,11 +98,6 @@ def guide(snap: Snapshot, ctx: Context) -> Finding:
                    score=len(found) / len(GUIDE_ELEMENTS), details=details)
 
 
-def _is_blank(snap: Snapshot, url: str) -> tuple[bool, int]:
-    page = snap.page(url)
-    items = [link for link in snap.content_links(url) if link.internal or link.tag == "a"]
-    text = snap.main_text(page)
-    return (any(marker in text for marker in BLANK_MARKERS) and len(items) <= 1) or not items, len(items)
 
 
 @check(id="disclosure.rules", title="政府信息公开制度栏目", basis="国办公开办函〔2019〕61号", family="disclosure",
@@ -119,9 +114,11 @@ def rules(snap: Snapshot, ctx: Context) -> Finding:
     if page is None:
         return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
                        threshold=threshold, evidence=evidence)
-    blank, count = _is_blank(snap, page.url)
-    if blank:
-        return Finding(Status.FAIL, f"“{match.anchor}”栏目为空栏目，未发布任何制度文件。", value="空栏目",
+    count = len(column_items(snap, page.url))
+    if not count:
+        marker = next((m for m in BLANK_MARKERS if m in snap.main_text(page)), "")
+        shown = f"（页面显示“{marker}”）" if marker else ""
+        return Finding(Status.FAIL, f"“{match.anchor}”栏目为空栏目{shown}，未发布任何制度文件。", value="空栏目",
                        threshold=threshold, evidence=evidence)
     return Finding(Status.PASS, f"“{match.anchor}”栏目已设置，列有{count}条内容。", value=f"{count}条",
                    threshold=threshold, evidence=evidence)
@@ -145,7 +142,7 @@ def annual_report_column(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.FAIL, f"年报栏目页面无法打开：{match.url}", value="无法打开", threshold=threshold,
                        evidence=evidence)
     reports = {}
-    for link in snap.content_links(page.url):
+    for link in column_items(snap, page.url):
         title = REPORT_TITLE.search(link.anchor)
         if title:
             reports.setdefault(int(title.group(1)), link)

@@ -78,10 +78,11 @@ def test_guide_page_404_is_a_failure(tmp_path):
 
 
 def test_rules_column_blank_and_filled(tmp_path):
-    blank = page_html(NAV.format(extra="") + "<div class='list'>暂无信息</div>")
+    sidebar = "<a href='/zwgk/zn/'>政府信息公开指南</a><a href='/zwgk/nb/'>政府信息公开年报</a>"
+    blank = page_html(NAV.format(extra="") + sidebar + "<div class='list'>暂无信息</div>")
     snap = guide_site(tmp_path, GUIDE_FULL, extra={"http://a.test/zwgk/zd/": blank})
     assert rules(snap, CTX).status is Status.FAIL
-    filled = page_html(NAV.format(extra="") + "<ul><li><a href='/zd/1.html'>测试区政府信息公开保密审查制度</a></li></ul>")
+    filled = page_html(NAV.format(extra="") + sidebar + "<ul><li><a href='/zwgk/zd/content/post_1001.html'>测试区政府信息公开保密审查制度</a></li></ul>")
     snap = guide_site(tmp_path / "2", GUIDE_FULL, extra={"http://a.test/zwgk/zd/": filled})
     assert rules(snap, CTX).status is Status.PASS
 

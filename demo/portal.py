@@ -1,0 +1,53 @@
+"""Build the demo site into a temporary directory and serve it (HTTP + DNS)."""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .dns import DemoDNS, zone_records
+from .server import DemoServer
+from .site import HOST, build_site
+
+
+@dataclass(frozen=True)
+class RunningDemo:
+    url: str          # http://www.jinping.demo.test:PORT/
+    nameserver: str   # 127.0.0.1:DNSPORT
+    root: Path        # build directory (root/<host>/...)
+    host: str         # www.jinping.demo.test
+    port: int
+    dns_port: int
+    today: _dt.date
+
+    @property
+    def site_root(self) -> Path:
+        return self.root / self.host
+
+    def url_for(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+
+@contextlib.contextmanager
+def running(port: int = 0, dns_port: int = 0, today: _dt.date | None = None) -> Iterator[RunningDemo]:
+    """Build the site into a temp dir, start the HTTP server (127.0.0.1 + ::1) and DNS, yield, clean up."""
+    today = today or _dt.date.today()
+    root = Path(tempfile.mkdtemp(prefix="govscan-demo-"))
+    try:
+        build_site(root, today)
+        with DemoServer(root, port) as http, DemoDNS(zone_records(), dns_port) as dns:
+            yield RunningDemo(
+                url=f"http://{HOST}:{http.port}/",
+                nameserver=f"127.0.0.1:{dns.port}",
+                root=root,
+                host=HOST,
+                port=http.port,
+                dns_port=dns.port,
+                today=today,
+            )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

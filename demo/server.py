@@ -1,0 +1,220 @@
+"""Static, virtually hosted HTTP server for the demo portal.
+
+The same port is bound on 127.0.0.1 and ::1. Files live in `root/<hostname>/<path>`.
+Per-file response headers come from `root/_headers.yaml`:
+
+    www.example.test:
+      /some/page.html: {Content-Type: "text/html"}
+"""
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import posixpath
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+HEADERS_FILE = "_headers.yaml"
+
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    "": "text/html; charset=utf-8",  # /gkmlpt/index and friends
+    ".shtml": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".svg": "image/svg+xml",
+}
+
+NOT_FOUND_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title></head>
+<body><h1>404 页面不存在</h1><p>抱歉，您访问的页面不存在或已被删除。</p>
+<p>请求地址：{path}</p><p><a href="/">返回首页</a></p></body></html>
+"""
+
+
+def content_type(path: str) -> str:
+    ext = posixpath.splitext(path)[1].lower()
+    if ext in _TYPES:
+        return _TYPES[ext]
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "nginx"
+    sys_version = ""
+
+    def version_string(self):
+        return self.server_version
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+    def log_error(self, format, *args):  # quiet
+        pass
+
+    def do_GET(self):
+        self._serve(body=True)
+
+    def do_HEAD(self):
+        self._serve(body=False)
+
+    # -- helpers -----------------------------------------------------------
+    def _host(self) -> str:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host.startswith("["):  # [::1]:8080
+            return host[1 : host.find("]")] if "]" in host else host
+        if host.count(":") == 1:
+            host = host.split(":", 1)[0]
+        return host.rstrip(".")
+
+    def _send(self, status: int, data: bytes, ctype: str, body: bool, extra: dict | None = None):
+        self.send_response(status)
+        headers = {"Content-Type": ctype, "Content-Length": str(len(data))}
+        headers.update(extra or {})
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _not_found(self, path: str, body: bool):
+        page = NOT_FOUND_PAGE.format(path=html.escape(path)).encode("utf-8")
+        self._send(404, page, "text/html; charset=utf-8", body)
+
+    def _serve(self, body: bool):
+        demo: DemoServer = self.server.demo  # type: ignore[attr-defined]
+        raw_path = urlsplit(self.path).path or "/"
+        path = unquote(raw_path)
+        host = self._host()
+        site = demo.root / host if host and "/" not in host and not host.startswith((".", "_")) else None
+        if site is None or not site.is_dir():
+            self._not_found(path, body)
+            return
+        norm = posixpath.normpath(path)
+        if norm.startswith("//"):
+            norm = norm[1:]
+        if not norm.startswith("/") or ".." in norm.split("/"):
+            self._not_found(path, body)
+            return
+        rel = norm.lstrip("/")
+        target = site / rel if rel and rel != "." else site
+        if target.is_dir():
+            if not path.endswith("/"):
+                location = raw_path + "/"
+                self._send(301, b"", "text/html; charset=utf-8", body, {"Location": location})
+                return
+            target = target / "index.html"
+            site_path = "/" + (rel + "/" if rel and rel != "." else "") + "index.html"
+        else:
+            site_path = "/" + rel
+            if path.endswith("/"):  # a file addressed as a directory
+                self._not_found(path, body)
+                return
+        if not target.is_file():
+            self._not_found(path, body)
+            return
+        data = target.read_bytes()
+        extra = dict(demo.headers_for(host, site_path))
+        ctype = extra.pop("Content-Type", None) or content_type(site_path)
+        self._send(200, data, ctype, body, extra)
+
+
+class _Server4(ThreadingHTTPServer):
+    address_family = socket.AF_INET
+    daemon_threads = True
+    allow_reuse_address = False
+
+
+class _Server6(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+    daemon_threads = True
+    allow_reuse_address = False
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        super().server_bind()
+
+
+class DemoServer:
+    """Serve `root/<host>/…` on the same port on 127.0.0.1 and ::1."""
+
+    def __init__(self, root: Path, port: int = 0):
+        self.root = Path(root)
+        self.requested_port = port
+        self.port: int | None = None
+        self._servers: list[ThreadingHTTPServer] = []
+        self._threads: list[threading.Thread] = []
+        self._headers: dict[str, dict[str, dict[str, str]]] = {}
+
+    def headers_for(self, host: str, site_path: str) -> dict:
+        return self._headers.get(host, {}).get(site_path, {})
+
+    def _load_headers(self) -> None:
+        f = self.root / HEADERS_FILE
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.is_file() else None
+        self._headers = {
+            str(h).lower(): {str(p): {str(k): str(v) for k, v in hs.items()} for p, hs in (paths or {}).items()}
+            for h, paths in (data or {}).items()
+        }
+
+    def _bind(self, port: int) -> list[ThreadingHTTPServer]:
+        s4 = _Server4(("127.0.0.1", port), _Handler)
+        try:
+            s6 = _Server6(("::1", s4.server_address[1]), _Handler)
+        except OSError:
+            s4.server_close()
+            raise
+        return [s4, s6]
+
+    def start(self) -> "DemoServer":
+        self._load_headers()
+        if self.requested_port:
+            servers = self._bind(self.requested_port)
+        else:
+            for attempt in range(50):
+                try:
+                    servers = self._bind(0)
+                    break
+                except OSError:
+                    if attempt == 49:
+                        raise
+        self._servers = servers
+        self.port = servers[0].server_address[1]
+        for s in servers:
+            s.demo = self  # type: ignore[attr-defined]
+            t = threading.Thread(target=s.serve_forever, name=f"demo-http-{s.address_family.name}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def stop(self) -> None:
+        for s in self._servers:
+            s.shutdown()
+            s.server_close()
+        self._servers = []
+        self._threads = []
+
+    def __enter__(self) -> "DemoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

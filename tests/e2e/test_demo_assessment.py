@@ -1,0 +1,120 @@
+"""End to end: assess the demo portal through its own DNS zone, with Chromium for JS pages, and
+find exactly the defects demo/defects.yaml plants — no more, no fewer."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+import demo
+from checks.snapshot import Snapshot
+from demo.dns import DemoDNS
+from tests.conftest import govscan
+
+DEFECTS = demo.defects()
+
+
+def assess_demo(portal, out, *extra, nameserver=None):
+    result = govscan("assess", "--url", portal.url, "--name", demo.SITE_NAME, "--nameserver",
+                     nameserver or portal.nameserver, "--out", out, *extra)
+    assert result.returncode == 0, result.stderr
+    return json.loads((out / "result.json").read_text(encoding="utf-8")), Snapshot(out / "snapshot.sqlite")
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with demo.running() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def rendered_run(portal, tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo-run")
+    result, snap = assess_demo(portal, out)
+    yield result, snap, out
+    snap.close()
+
+
+def path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_findings_are_exactly_the_planted_defects(rendered_run):
+    result, _, _ = rendered_run
+    findings = {f["check"]: f for f in result["findings"]}
+    expect = DEFECTS["expect"]
+    assert set(findings) == set(expect), "every check needs its expected outcome in demo/defects.yaml"
+    assert {c: f["status"] for c, f in findings.items()} == {c: e["status"] for c, e in expect.items()}
+
+    platform = findings["disclosure.platform"]
+    assert platform["value"] == expect["disclosure.platform"]["label"]
+    assert path(platform["evidence"][0]["url"]) == expect["disclosure.platform"]["url"]
+    assert findings["disclosure.guide"]["details"]["missing"] == expect["disclosure.guide"]["missing"]
+    assert path(findings["disclosure.guide"]["evidence"][0]["url"]) == expect["disclosure.guide"]["url"]
+    assert path(findings["disclosure.rules"]["evidence"][0]["url"]) == expect["disclosure.rules"]["url"]
+    assert findings["disclosure.annual_report_column"]["details"]["years"] == \
+        expect["disclosure.annual_report_column"]["years"]
+    assert findings["site.identity"]["details"]["missing"] == expect["site.identity"]["missing"]
+    broken = findings["site.broken_links"]["details"]["broken"]
+    assert sorted(path(b["url"]) for b in broken) == sorted(expect["site.broken_links"]["broken"])
+    assert all(b["source"] and b["anchor"] for b in broken), "the office needs the page and anchor to fix it"
+
+
+def test_score_and_outputs(rendered_run):
+    result, _, out = rendered_run
+    assert result["schema"] == "govscan.result/1"
+    assert 0 < result["score"]["total"] < 100 and result["score"]["grade"] in ("合格", "良好", "优秀", "不合格")
+    html = (out / "scorecard.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower() and 'href="javascript:' not in html
+    assert "政府信息公开制度" in html and "暂无信息" in html
+    csv = (out / "rectification.csv").read_text(encoding="utf-8-sig")
+    assert len(csv.strip().splitlines()) >= 1 + sum(1 for e in DEFECTS["expect"].values() if e["status"] != "pass")
+
+
+def test_js_lists_are_rendered_in_chromium_and_trs_pages_need_no_browser(rendered_run):
+    _, snap, _ = rendered_run
+    pages = {path(p.url): p for p in snap.pages()}
+    for item in DEFECTS["js_only"]["gkmlpt_api"]:
+        assert item in pages and pages[item].ok, item
+    assert pages["/gkmlpt/index"].rendered
+    for item in DEFECTS["js_only"]["trs_pagination"]:
+        assert item in pages and not pages[item].rendered
+    assert sum(p.rendered for p in pages.values()) == 1, "only pages that need JavaScript are rendered"
+
+
+def test_gbk_pages_hostile_titles_and_attachments(rendered_run):
+    _, snap, _ = rendered_run
+    pages = {path(p.url): p for p in snap.pages()}
+    for item, title in DEFECTS["gbk_pages"].items():
+        assert title in pages[item].title, item
+        assert pages[item].charset in ("gb18030", "gbk", "gb2312")
+    for item, title in DEFECTS["hostile_pages"].items():
+        assert title in pages[item].title  # stored as text, exactly as the page shows it
+    attachments = {path(a["url"]): a for a in snap.attachments()}
+    for item, spec in DEFECTS["attachments"].items():
+        assert attachments[item]["status"] == 200
+        assert spec["contains"] in (attachments[item]["text"] or "")
+
+
+def test_without_browser_the_js_list_is_missing_and_said_so(portal, tmp_path):
+    result, snap = assess_demo(portal, tmp_path / "out", "--no-render")
+    pages = {path(p.url) for p in snap.pages()}
+    assert not pages & set(DEFECTS["js_only"]["gkmlpt_api"])
+    assert set(DEFECTS["js_only"]["trs_pagination"]) <= pages
+    assert result["crawl"]["rendered"] == 0
+    gkmlpt = next(p for p in snap.pages() if path(p.url) == "/gkmlpt/index")
+    assert gkmlpt.metadata["needs_js"] is True
+
+
+def test_crawl_over_ipv6_only(portal, tmp_path):
+    """A zone with only an AAAA record: every request goes to [::1] through our resolver."""
+    with DemoDNS({portal.host: {"AAAA": ["::1"]}}) as v6_only:
+        result, snap = assess_demo(portal, tmp_path / "out", "--no-render", "--max-pages", "20",
+                                   nameserver=f"127.0.0.1:{v6_only.port}")
+    statuses = {f["check"]: f["status"] for f in result["findings"]}
+    assert statuses["site.availability"] == "pass"
+    assert [p["detail"] for p in snap.probes("dns_aaaa")] == ["::1"]
+    assert [p["ok"] for p in snap.probes("dns_a")] == [0]
+    assert len(snap.pages()) >= 10
