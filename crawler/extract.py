@@ -55,6 +55,18 @@ class ParsedPage:
     metadata: dict
 
 
+def decode(body: bytes, text: str, declared: str) -> tuple[str, str]:
+    """Scrapy's decoded text, unless the declared charset was a lie: a GBK page served as UTF-8
+    decodes to replacement characters, and then GB18030 (a superset of GBK/GB2312) is tried."""
+    bad = text.count("\ufffd")
+    if bad < 5 or bad < len(text) // 1000:
+        return text, declared
+    try:
+        return body.decode("gb18030"), f"gb18030 (declared {declared})"
+    except UnicodeDecodeError:
+        return text, declared
+
+
 def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 

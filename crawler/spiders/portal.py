@@ -58,7 +58,9 @@ class PortalSpider(scrapy.Spider):
             callback=self.parse,
             errback=self.failed,
             meta={"depth": depth, "referrer": referrer, "started": time.monotonic(), **meta},
-            dont_filter=bool(meta.get("playwright")),
+            # The spider dedupes by itself (self.scheduled); Scrapy's filter would silently drop a
+            # redirect back to a visited URL and hide a redirect loop.
+            dont_filter=True,
         )
 
     def is_internal(self, url: str) -> bool:
@@ -92,7 +94,7 @@ class PortalSpider(scrapy.Spider):
             yield self._attachment(response, url, kind, content_type, meta)
             return
 
-        html = response.text
+        html, charset = extract.decode(response.body, response.text, response.encoding)
         parsed = extract.parse_html(html, response.url)
         needs_js = bool(NEEDS_JS.search(" ".join(re.findall(r"<script[^>]*>(.*?)</script>", html, re.S | re.I))))
         metadata = parsed.metadata
@@ -103,7 +105,7 @@ class PortalSpider(scrapy.Spider):
             "status": response.status,
             "headers": {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items()},
             "content_type": content_type,
-            "charset": response.encoding,
+            "charset": charset,
             "fetched_at": now(),
             "elapsed_ms": elapsed,
             "depth": depth,
