@@ -72,6 +72,22 @@ def assess(site_id, url, name, level, targets_file, out, nameserver, max_pages, 
     click.echo(summary_line(out_dir, result))
 
 
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--profile", default="default", show_default=True, help="Scoring profile in reports/rulebook.yaml.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Assess as of this date (default: the run's date).")
+def rescore(run_dir, profile, today):
+    """Re-run checks and scoring on a saved run (no crawling); rewrites its result and scorecard."""
+    from govscan.pipeline import Options, rescore as run_rescore, summary_line
+    from reports.scoring import RulebookError
+
+    try:
+        result = run_rescore(run_dir, Options(profile=profile, today=today.date() if today else None))
+    except (RulebookError, FileNotFoundError) as exc:
+        fail_config(str(exc))
+    click.echo(summary_line(run_dir, result))
+
+
 @main.command("validate")
 @click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
 def validate(targets_file):

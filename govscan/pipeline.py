@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from checks.model import Context, Status
 from checks.registry import all_checks, run_checks
@@ -29,6 +30,7 @@ from reports.result import SCHEMA_ID, write_result
 from reports.scoring import load_profile, score
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -114,7 +116,7 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
     snap = Snapshot(snapshot_path)
     try:
         ctx = Context(site_id=site.id, site_name=site.name, site_url=site.url, level=site.level,
-                      today=options.today or date.today(),
+                      today=options.today or datetime.now(SHANGHAI).date(),
                       own_nameserver=bool(options.nameserver or site.nameserver))
         findings = [finding_dict(r.spec, r.finding) for r in run_checks(snap, ctx)]
         pages = snap.pages()
@@ -159,6 +161,32 @@ def assess(site: Site, options: Options) -> tuple[Path, dict]:
     result = audit_and_report(site, snapshot, out, options,
                               {"id": run_id, "started_at": started, "crawl_problem": problem})
     return out, result
+
+
+def rescore(run_dir: Path, options: Options) -> dict:
+    """Audit, score and render a saved run again (new checks, another profile) without crawling.
+
+    The assessment date stays the run's own date, so deadlines are judged as of the crawl.
+    """
+    run_dir = Path(run_dir)
+    snapshot = run_dir / "snapshot.sqlite"
+    if not snapshot.exists():
+        raise FileNotFoundError(f"{run_dir}: no snapshot.sqlite (not a govscan run directory?)")
+    previous_path = run_dir / "result.json"
+    if previous_path.exists():
+        previous = json.loads(previous_path.read_text(encoding="utf-8"))
+        site = Site(**previous["site"])
+        run_meta = {"id": previous["run"]["id"], "started_at": previous["run"]["started_at"],
+                    "crawl_problem": previous.get("crawl", {}).get("problem")}
+    else:  # the run was interrupted before it wrote a result: rebuild what the snapshot knows
+        snap = Snapshot(snapshot)
+        meta = dict(snap.meta)
+        snap.close()
+        site = Site(id=meta.get("site") or "site", name=meta.get("site") or "site", url=meta["start_url"])
+        run_meta = {"id": run_dir.name, "started_at": meta.get("started_at", ""), "crawl_problem": None}
+    if options.today is None and run_meta["started_at"]:
+        options.today = datetime.fromisoformat(run_meta["started_at"]).astimezone(SHANGHAI).date()
+    return audit_and_report(site, snapshot, run_dir, options, run_meta)
 
 
 def summary_line(out: Path, result: dict) -> str:

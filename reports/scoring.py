@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -20,7 +21,8 @@ class Strict(BaseModel):
 
 
 class CheckWeight(Strict):
-    weight: float = Field(gt=0)
+    weight: float = Field(default=1, gt=0)   # share within the module (method "weighted")
+    deduct: float | None = Field(default=None, gt=0)  # points lost on fail (method "deduction")
 
 
 class Module(Strict):
@@ -28,6 +30,7 @@ class Module(Strict):
     title: str
     points: float = Field(gt=0)
     basis: str = ""
+    bonus: bool = False  # a bonus module: counted only when the base score exceeds bonus_above
     checks: dict[str, CheckWeight] = Field(default_factory=dict)
 
 
@@ -45,6 +48,11 @@ class Veto(Strict):
 
 class Profile(Strict):
     title: str
+    # weighted: each module earns points × the weighted share of its checks' credit.
+    # deduction: each module starts full and loses `deduct` per failing check, never below zero
+    # (检查指标2019: deductions under one indicator never exceed its points).
+    method: Literal["weighted", "deduction"] = "weighted"
+    bonus_above: float = 80
     grades: list[Grade]
     veto_cap: float = 59
     vetoes: list[Veto] = Field(default_factory=list)
@@ -52,9 +60,14 @@ class Profile(Strict):
 
     @model_validator(mode="after")
     def _points_add_up(self):
-        total = sum(module.points for module in self.modules)
+        total = sum(module.points for module in self.modules if not module.bonus)
         if abs(total - 100) > 1e-6:
             raise ValueError(f"module points add up to {total:g}, not 100")
+        if self.method == "deduction":
+            for module in self.modules:
+                for check_id, weight in module.checks.items():
+                    if weight.deduct is None:
+                        raise ValueError(f"module {module.id}: {check_id} needs 'deduct' in a deduction profile")
         return self
 
 
@@ -94,24 +107,36 @@ def credit(finding: dict) -> float:
     return 0.5 if partial is None else max(0.0, min(1.0, float(partial)))
 
 
+def module_score(module: Module, by_check: dict, method: str) -> float | None:
+    """None when nothing in the module could be scored (not assessed, not zero)."""
+    scored = [(by_check[c], w) for c, w in module.checks.items() if c in by_check and by_check[c]["status"] in SCORABLE]
+    if not scored:
+        return None
+    if method == "deduction":
+        lost = sum(weight.deduct * (1 - credit(finding)) for finding, weight in scored)
+        return max(0.0, module.points - lost)
+    total_weight = sum(weight.weight for _, weight in scored)
+    return module.points * sum(credit(finding) * weight.weight for finding, weight in scored) / total_weight
+
+
 def score(findings: list[dict], profile: Profile) -> dict:
     """The `score` object of result.json."""
     by_check = {finding["check"]: finding for finding in findings}
     modules = []
     for module in profile.modules:
-        weighted = [(by_check[c], w.weight) for c, w in module.checks.items()
-                    if c in by_check and by_check[c]["status"] in SCORABLE]
-        total_weight = sum(weight for _, weight in weighted)
-        achieved = (module.points * sum(credit(f) * w for f, w in weighted) / total_weight) if total_weight else None
+        achieved = module_score(module, by_check, profile.method)
         modules.append({
             "id": module.id, "title": module.title, "points": module.points,
             "score": None if achieved is None else round(achieved, 1),
-            "basis": module.basis,
+            "basis": module.basis, "bonus": module.bonus,
             "checks": [c for c in module.checks if c in by_check],
         })
-    assessed = [m for m in modules if m["score"] is not None]
+    assessed = [m for m in modules if m["score"] is not None and not m["bonus"]]
     assessed_points = sum(m["points"] for m in assessed)
     total = round(100 * sum(m["score"] for m in assessed) / assessed_points, 1) if assessed_points else None
+    bonus = sum(m["score"] for m in modules if m["bonus"] and m["score"] is not None)
+    if total is not None and bonus and total > profile.bonus_above:
+        total = round(total + bonus, 1)
     vetoes = [{"id": veto.id, "title": veto.title, "check": veto.check} for veto in profile.vetoes
               if veto.check in by_check and by_check[veto.check]["status"] in veto.status]
     if total is not None and vetoes:

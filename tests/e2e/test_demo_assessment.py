@@ -118,3 +118,18 @@ def test_crawl_over_ipv6_only(portal, tmp_path):
     assert [p["detail"] for p in snap.probes("dns_aaaa")] == ["::1"]
     assert [p["ok"] for p in snap.probes("dns_a")] == [0]
     assert len(snap.pages()) >= 10
+
+
+def test_rescore_with_another_profile_without_crawling(rendered_run, tmp_path):
+    import shutil
+
+    result, _, out = rendered_run
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy)
+    (copy / "crawl-job.json").unlink()  # proof that nothing is crawled again: the job is gone
+    rescored = govscan("rescore", copy, "--profile", "guoban2019")
+    assert rescored.returncode == 0, rescored.stderr
+    again = json.loads((copy / "result.json").read_text(encoding="utf-8"))
+    assert again["run"]["profile"] == "guoban2019" and again["run"]["id"] == result["run"]["id"]
+    assert {f["check"]: f["status"] for f in again["findings"]} == {f["check"]: f["status"] for f in result["findings"]}
+    assert [m["id"] for m in again["score"]["modules"]] == ["发布解读", "办事服务", "互动交流", "功能设计"]

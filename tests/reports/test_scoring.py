@@ -74,3 +74,43 @@ def test_bad_rulebooks_are_rejected_with_the_place(tmp_path, change, message):
             "title: b,": BOOK.replace("title: b,", "")}[change]
     with pytest.raises(RulebookError, match=message.replace("(", r"\(")):
         load_profile("p", profile_from(tmp_path, body), known_checks=set(all_checks()))
+
+
+DEDUCTION = """
+schema: govscan.rulebook/1
+profiles:
+  d:
+    title: t
+    method: deduction
+    bonus_above: 80
+    grades: [{min: 60, label: 合格}, {min: 0, label: 不合格}]
+    modules:
+      - {id: A, title: a, points: 60, checks: {site.broken_links: {deduct: 5}, site.identity: {deduct: 100}}}
+      - {id: B, title: b, points: 40, checks: {disclosure.platform: {deduct: 10}}}
+      - {id: X, title: 加分, points: 30, bonus: true, checks: {disclosure.guide: {deduct: 30}}}
+"""
+
+
+def test_deduction_caps_per_indicator_and_bonus_only_above_80(tmp_path):
+    profile = load_profile("d", profile_from(tmp_path, DEDUCTION), known_checks=set(all_checks()))
+    base = [finding("site.broken_links", "fail"), finding("site.identity", "pass"),
+            finding("disclosure.platform", "warn", 0.5), finding("disclosure.guide", "pass")]
+    result = score(base, profile)
+    # A: 60 - 5 = 55; B: 40 - 10 * 0.5 = 35; base 90 > 80, so the 30 bonus points count.
+    assert [m["score"] for m in result["modules"]] == [55.0, 35.0, 30.0]
+    assert result["total"] == 120.0
+    capped = score([finding("site.identity", "fail"), finding("disclosure.platform", "pass"),
+                    finding("disclosure.guide", "pass")], profile)
+    # A loses 100 but never more than its 60 points; base 40 is below 80: no bonus.
+    assert capped["modules"][0]["score"] == 0.0 and capped["total"] == 40.0 and capped["grade"] == "不合格"
+
+
+def test_deduction_profile_needs_deduct_amounts(tmp_path):
+    with pytest.raises(RulebookError, match="needs 'deduct'"):
+        load_profile("d", profile_from(tmp_path, DEDUCTION.replace("{deduct: 10}", "{weight: 1}")))
+
+
+def test_guoban2019_profile_loads():
+    profile = load_profile("guoban2019", known_checks=set(all_checks()))
+    assert profile.method == "deduction"
+    assert next(m for m in profile.modules if m.id == "办事服务").points == 25
