@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from checks.model import Context, Status
 from checks.registry import all_checks, run_checks
 from checks.snapshot import Snapshot
+from crawler.probes.dns_probe import host_rules
 from crawler.snapshot import connect as create_snapshot
 from govscan.config import Site
 from reports.render import write_outputs
@@ -42,7 +43,10 @@ class Options:
     render: bool = True
     profile: str = "default"
     today: date | None = None
+    screenshots: bool = True
     log_level: str = "WARNING"
+    run_id: str | None = None   # chosen by the caller (nightly records the run before it starts)
+    crawl_grace_s: int = 120    # how long a crawl may overrun its max_duration_s before it is killed
 
 
 def new_run_id() -> str:
@@ -78,7 +82,7 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
     process = subprocess.Popen([sys.executable, "-m", "crawler.run", str(job_path)], env=env,
                                stdout=subprocess.DEVNULL, stderr=open(log_file, "ab"))
     try:
-        code = process.wait(timeout=limits["max_duration_s"] + 120)
+        code = process.wait(timeout=limits["max_duration_s"] + options.crawl_grace_s)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -110,6 +114,25 @@ def finding_dict(spec, finding) -> dict:
     }
 
 
+def attach_screenshots(findings: list[dict], out: Path, rules: dict[str, str], take_new: bool) -> None:
+    """A screenshot of the first page named by each failing or warned finding: taken now, or
+    (when re-scoring) the one the run took at crawl time, if any."""
+    from crawler.evidence import capture, shot_name
+
+    wanted = [evidence for finding in findings if finding["status"] in ("fail", "warn")
+              for evidence in finding["evidence"][:1] if evidence.get("url")]
+    shots = {}
+    if take_new:
+        try:
+            shots = capture([evidence["url"] for evidence in wanted], out, rules)
+        except Exception as exc:  # no browser on this machine: the report simply has no pictures
+            with (out / "crawl.log").open("a", encoding="utf-8") as log:
+                log.write(f"screenshots skipped: {exc}\n")
+    for evidence in wanted:
+        kept = shot_name(evidence["url"])
+        evidence["screenshot"] = shots.get(evidence["url"]) or (kept if (out / kept).exists() else "")
+
+
 def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, run_meta: dict) -> dict:
     """Stages 2–4 on a saved snapshot."""
     profile = load_profile(options.profile, known_checks=set(all_checks()))
@@ -119,6 +142,8 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
                       today=options.today or datetime.now(SHANGHAI).date(),
                       own_nameserver=bool(options.nameserver or site.nameserver))
         findings = [finding_dict(r.spec, r.finding) for r in run_checks(snap, ctx)]
+        attach_screenshots(findings, out, host_rules(snap.probes()) if ctx.own_nameserver else {},
+                           take_new=options.render and options.screenshots)
         pages = snap.pages()
         crawl_info = {
             "pages": len(pages),
@@ -147,7 +172,7 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
 
 
 def assess(site: Site, options: Options) -> tuple[Path, dict]:
-    run_id = new_run_id()
+    run_id = options.run_id or new_run_id()
     out = Path(options.out) if options.out else Path(options.var) / "runs" / site.id / run_id
     out.mkdir(parents=True, exist_ok=True)
     (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
@@ -184,6 +209,7 @@ def rescore(run_dir: Path, options: Options) -> dict:
         snap.close()
         site = Site(id=meta.get("site") or "site", name=meta.get("site") or "site", url=meta["start_url"])
         run_meta = {"id": run_dir.name, "started_at": meta.get("started_at", ""), "crawl_problem": None}
+    options.screenshots = False  # the pages have moved on since the crawl; keep the run's own pictures
     if options.today is None and run_meta["started_at"]:
         options.today = datetime.fromisoformat(run_meta["started_at"]).astimezone(SHANGHAI).date()
     return audit_and_report(site, snapshot, run_dir, options, run_meta)

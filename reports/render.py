@@ -5,6 +5,7 @@ Crawled text is untrusted: Jinja2 autoescapes everything, and only http(s) URLs 
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +35,16 @@ def local_time(iso: str) -> str:
         return iso or ""
 
 
+def inline_image(relative: str, base_dir: Path | None) -> str | None:
+    """A screenshot as a data: URI, so the scorecard stays one self-contained file."""
+    if not relative or base_dir is None:
+        return None
+    path = (base_dir / relative).resolve()
+    if base_dir.resolve() not in path.parents or not path.is_file():
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -47,7 +58,7 @@ def environment() -> Environment:
     return env
 
 
-def scorecard_html(result: dict) -> str:
+def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
     findings = {finding["check"]: finding for finding in result["findings"]}
     grouped = []
     placed = set()
@@ -58,7 +69,7 @@ def scorecard_html(result: dict) -> str:
     unscored = [f for f in result["findings"] if f["check"] not in placed]
     counts = {status: sum(1 for f in result["findings"] if f["status"] == status) for status in STATUS_LABELS}
     return environment().get_template("scorecard.html.j2").render(
-        r=result, grouped=grouped, unscored=unscored, counts=counts,
+        r=result, image=lambda relative: inline_image(relative, base_dir), grouped=grouped, unscored=unscored, counts=counts,
         actions=[f for f in result["findings"] if f["status"] in NEEDS_ACTION],
         not_checked=[f for f in result["findings"] if f["status"] in ("unverifiable", "error")],
     )
@@ -91,7 +102,7 @@ def write_outputs(result: dict, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     paths = {"scorecard": out_dir / "scorecard.html", "csv": out_dir / "rectification.csv",
              "xlsx": out_dir / "rectification.xlsx"}
-    write_atomic(paths["scorecard"], scorecard_html(result))
+    write_atomic(paths["scorecard"], scorecard_html(result, out_dir))
     frame = pd.DataFrame(rectification_rows(result),
                          columns=["序号", "检查项", "结论", "问题描述", "涉及页面", "依据", "整改建议"])
     write_atomic(paths["csv"], "\ufeff" + frame.to_csv(index=False))  # BOM: Excel opens UTF-8 CSV correctly

@@ -69,6 +69,9 @@ def test_score_and_outputs(rendered_run):
     html = (out / "scorecard.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower() and 'href="javascript:' not in html
     assert "政府信息公开制度" in html and "暂无信息" in html
+    shots = [f["evidence"][0]["screenshot"] for f in result["findings"] if f["status"] in ("fail", "warn")]
+    assert all(shots) and all((out / shot).stat().st_size > 5_000 for shot in shots)
+    assert html.count('src="data:image/jpeg;base64,') == len(set(shots))
     csv = (out / "rectification.csv").read_text(encoding="utf-8-sig")
     assert len(csv.strip().splitlines()) >= 1 + sum(1 for e in DEFECTS["expect"].values() if e["status"] != "pass")
 
@@ -104,6 +107,8 @@ def test_without_browser_the_js_list_is_missing_and_said_so(portal, tmp_path):
     assert not pages & set(DEFECTS["js_only"]["gkmlpt_api"])
     assert set(DEFECTS["js_only"]["trs_pagination"]) <= pages
     assert result["crawl"]["rendered"] == 0
+    assert not any(e["screenshot"] for f in result["findings"] for e in f["evidence"])
+    assert not (tmp_path / "out" / "evidence").exists()
     gkmlpt = next(p for p in snap.pages() if path(p.url) == "/gkmlpt/index")
     assert gkmlpt.metadata["needs_js"] is True
 
