@@ -26,5 +26,9 @@ assess: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Speed and memory figures (ratios within one run); never part of `make test`.
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
 clean:
 	rm -rf var/runs var/demo
