@@ -106,3 +106,19 @@ def test_ctrl_c_leaves_no_result(hanging_server, tmp_path):
     assert "interrupted" in stderr
     assert not (out / "result.json").exists()
     assert not list(out.glob(".result.json.*"))
+
+
+def test_robots_txt_is_honoured_and_not_counted_as_broken(static_site, tmp_path):
+    root, url = static_site
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /internal/\n", encoding="utf-8")
+    (root / "index.html").write_text("<html><head><meta charset='utf-8'><title>首页</title></head><body>"
+                                     "<a href='/internal/a.html'>内部文件</a></body></html>", encoding="utf-8")
+    (root / "internal").mkdir()
+    (root / "internal" / "a.html").write_text("<html><title>内部</title></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    assert govscan("assess", "--url", url, "--out", out, "--no-render").returncode == 0
+    data = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    broken = next(f for f in data["findings"] if f["check"] == "site.broken_links")
+    assert broken["status"] == "pass"
+    assert broken["details"]["unverified"] == [{"url": url + "internal/a.html", "reason": "网站robots协议禁止抓取"}]
+    assert data["crawl"]["pages"] == 1
