@@ -12,6 +12,8 @@ from checks.registry import check
 from checks.snapshot import Snapshot
 
 INDICATORS_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
+# Statuses that say "not for you" rather than "not there": could not verify, never broken.
+UNVERIFIABLE_STATUS = {401, 403, 407, 429}
 
 
 @check(id="site.availability", title="网站可访问性", basis=INDICATORS_2019 + " 单项否决：站点无法访问",
@@ -30,6 +32,9 @@ def availability(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.FAIL, f"本次检测时网站首页无法访问：{reason}。", value=reason, threshold=threshold,
                        evidence=evidence, details={"error": outcome.error, "message": outcome.message})
     home = snap.home()
+    if home.status in UNVERIFIABLE_STATUS:
+        # Government WAFs block scanners by User-Agent or rate; a visitor may still get through.
+        raise Unverifiable(f"网站拒绝了检测程序的访问（HTTP {home.status}），可能为防火墙拦截，无法判断普通访客能否访问。")
     if not home.ok:
         return Finding(Status.FAIL, f"本次检测时网站首页返回错误状态 HTTP {home.status}。", value=f"HTTP {home.status}",
                        threshold=threshold, evidence=evidence)
@@ -102,9 +107,6 @@ def is_soft_404(page) -> bool:
         return False
     head = page.title + "\n" + page.text[:3000]
     return any(marker in head for marker in SOFT_404_MARKERS) and len(page.text) < 3000
-
-
-UNVERIFIABLE_STATUS = {401, 403, 407, 429}
 
 
 @check(id="site.broken_links", title="链接可用性（错链、断链）", basis=INDICATORS_2019 + " 功能设计：链接可用性",

@@ -46,4 +46,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+
+
+def _skip_heavy_resources(request) -> bool:
+    """Rendering is for links and lists: images, media and fonts only cost time and memory."""
+    return request.resource_type in ("image", "media", "font")
+
+
+PLAYWRIGHT_ABORT_REQUEST = _skip_heavy_resources

@@ -75,3 +75,12 @@ def test_broken_links_real_soft_and_unverifiable(tmp_path):
         "http://a.test/f.pdf", "http://a.test/gone.html", "http://a.test/soft.html"]
     assert sorted(u["url"] for u in finding.details["unverified"]) == ["http://a.test/locked.html", "http://a.test/slow.html"]
     assert all(b["source"] == "http://a.test/" for b in finding.details["broken"])
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_blocked_home_page_is_unverifiable_not_down(tmp_path, status):
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": (status, page_html("Access denied"))})
+    with pytest.raises(Unverifiable, match=f"HTTP {status}"):
+        availability(snap, CTX)
+    snap = make_snapshot(tmp_path / "t.sqlite", {"http://a.test/": (500, page_html("error"))})
+    assert availability(snap, CTX).status is Status.FAIL
