@@ -45,6 +45,7 @@ class Link:
     target: str
     anchor: str
     tag: str
+    context: str = ""  # the rest of the link's list row (where list pages print the item's date)
 
 
 @dataclass
@@ -104,7 +105,8 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
             if not anchor:
                 image = tag.find("img") if tag_name == "a" else None
                 anchor = fold(image.get("alt") or image.get("title") or "") if image else ""
-            links.append(Link(target=target, anchor=anchor[:500], tag=tag_name))
+            context = row_context(tag) if tag_name == "a" else ""
+            links.append(Link(target=target, anchor=anchor[:500], tag=tag_name, context=context))
 
     for tag in soup(_INVISIBLE):
         tag.decompose()
@@ -117,6 +119,33 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
 
 def _compact(text: str) -> str:
     return re.sub(r"[\s\u3000]", "", text)
+
+
+_ROW_TAGS = ("li", "tr", "dd", "dt", "p", "h3", "h4")
+CONTEXT_LIMIT = 120
+
+
+def row_context(link) -> str:
+    """The text sharing a list row with the link, minus the link's own text: '2026-11-24', '[通知公告]'.
+
+    A row is the nearest <li>/<tr>/<dd>/<p> within three levels, or a small parent element (a
+    <div> holding an <a> and a date <span>). Parsing the date is the checks' job.
+    """
+    row = None
+    for depth, parent in enumerate(link.parents):
+        if depth >= 3 or parent.name in ("body", "html", "ul", "ol", "table"):
+            break
+        if parent.name in _ROW_TAGS:
+            row = parent
+            break
+    if row is None:
+        parent = link.parent
+        if parent is None or parent.name in ("body", "html") or len(parent.get_text()) > 200:
+            return ""
+        row = parent
+    own = fold(link.get_text(" "))
+    text = fold(row.get_text(" "))
+    return fold(text.replace(own, " ", 1))[:CONTEXT_LIMIT] if own else text[:CONTEXT_LIMIT]
 
 
 def document_metadata(soup: BeautifulSoup) -> dict:

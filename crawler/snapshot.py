@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE TABLE IF NOT EXISTS links (
     source TEXT, target TEXT, anchor TEXT, tag TEXT,
     internal INTEGER, level INTEGER,
+    context TEXT,                  -- text beside the link in its list row (dates, categories)
     PRIMARY KEY (source, target, anchor, tag)
 );
 CREATE TABLE IF NOT EXISTS attachments (
@@ -82,9 +83,9 @@ class SnapshotWriter:
 
     def links(self, rows: list[dict]) -> None:
         self.conn.executemany(
-            "INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, level) "
-            "VALUES (:source, :target, :anchor, :tag, :internal, :level)",
-            rows,
+            "INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, level, context) "
+            "VALUES (:source, :target, :anchor, :tag, :internal, :level, :context)",
+            [{"context": "", **row} for row in rows],
         )
         self._tick()
 

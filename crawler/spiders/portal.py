@@ -118,12 +118,12 @@ class PortalSpider(scrapy.Spider):
             "metadata": metadata,
         }}
 
-        links = [(link.target, link.anchor, link.tag) for link in parsed.links]
-        links += [(target, "", how) for target, how in extra_urls(html, response.url)]
+        links = [(link.target, link.anchor, link.tag, link.context) for link in parsed.links]
+        links += [(target, "", how, "") for target, how in extra_urls(html, response.url)]
         yield {"kind": "links", "rows": [
             {"source": url, "target": target, "anchor": anchor, "tag": tag,
-             "internal": int(self.is_internal(target)), "level": depth + 1}
-            for target, anchor, tag in links
+             "internal": int(self.is_internal(target)), "level": depth + 1, "context": context}
+            for target, anchor, tag, context in links
         ]}
 
         if needs_js and self.render and not meta.get("playwright") and response.status < 400:
@@ -131,7 +131,7 @@ class PortalSpider(scrapy.Spider):
                                 playwright_page_goto_kwargs={"wait_until": "networkidle"})
         if depth >= self.max_depth or response.status >= 400:
             return
-        for target, _anchor, _tag in links:
+        for target, *_ in links:
             request = self._follow(target, depth + 1, url)
             if request is not None:
                 yield request

@@ -65,3 +65,12 @@ def test_trs_pagination_adapter():
     urls = [u for u, _ in pagination_urls(html, "http://x.test/xwzx/index.html")]
     assert urls == ["http://x.test/xwzx/index.html", "http://x.test/xwzx/index_1.html",
                     "http://x.test/xwzx/index_2.html"]
+
+
+def test_row_context_holds_the_list_date_not_the_title():
+    html = ("<ul class='list'><li><a href='/a.html'>关于开展冬季安全生产大检查的通知</a><span>2026-11-24</span></li>"
+            "<li><span class='cat'>[通知公告]</span><a href='/b.html'>2026年工作要点</a> <em>2026年03月01日</em></li></ul>"
+            "<div class='item'><a href='/c.html'>区长信箱</a><span>2026/10/01</span></div>"
+            "<nav><a href='/'>首页</a></nav>")
+    contexts = {link.target.rsplit("/", 1)[1]: link.context for link in parse_html(html, "http://x.test/").links}
+    assert contexts == {"a.html": "2026-11-24", "b.html": "[通知公告] 2026年03月01日", "c.html": "2026/10/01", "": ""}
