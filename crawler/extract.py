@@ -108,6 +108,7 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
             context = row_context(tag) if tag_name == "a" else ""
             links.append(Link(target=target, anchor=anchor[:500], tag=tag_name, context=context))
 
+    metadata["hidden_links"] = hidden_links(soup, base_url)
     for tag in soup(_INVISIBLE):
         tag.decompose()
     metadata["document"] = document_metadata(soup)
@@ -119,6 +120,28 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
 
 def _compact(text: str) -> str:
     return re.sub(r"[\s\u3000]", "", text)
+
+
+# Inline styles that hide an element from visitors: how injected link farms stay invisible.
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}px"
+                     r"|font-size\s*:\s*0(?:px)?\s*(?:;|$)|(?:height|width)\s*:\s*0(?:px)?\s*;.*overflow\s*:\s*hidden", re.I)
+HIDDEN_LINK_LIMIT = 50
+
+
+def hidden_links(soup: BeautifulSoup, base_url: str) -> list[dict]:
+    """Links inside elements hidden by inline style or the hidden attribute (at most 50 per page)."""
+    found = []
+    for element in soup.find_all(lambda tag: tag.has_attr("hidden") or _HIDING.search(tag.get("style") or "")):
+        if element.name in _INVISIBLE:
+            continue
+        reason = "hidden" if element.has_attr("hidden") else _HIDING.search(element["style"]).group(0)
+        for link in element.find_all("a", href=True):
+            target = urljoin(base_url, link["href"].strip())
+            if target.startswith(("http://", "https://")):
+                found.append({"target": target, "anchor": fold(link.get_text(" "))[:100], "style": reason[:60]})
+            if len(found) >= HIDDEN_LINK_LIMIT:
+                return found
+    return found
 
 
 _ROW_TAGS = ("li", "tr", "dd", "dt", "p", "h3", "h4")

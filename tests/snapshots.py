@@ -25,6 +25,8 @@ def make_snapshot(path: Path, pages: dict, start_url: str | None = None, errors:
     for depth, (url, spec) in enumerate(pages.items()):
         status, html = spec if isinstance(spec, tuple) else (200, spec)
         parsed = parse_html(html, url)
+        for hidden in parsed.metadata["hidden_links"]:  # as the spider marks them
+            hidden["internal"] = hidden["target"].split("/")[2] == start_url.split("/")[2]
         writer.page({"url": url, "final_url": url, "status": status, "title": parsed.title, "text": parsed.text,
                      "html": html, "depth": min(depth, 1), "metadata": parsed.metadata, "rendered": 0,
                      "charset": "utf-8"})

@@ -99,6 +99,8 @@ class PortalSpider(scrapy.Spider):
         needs_js = bool(NEEDS_JS.search(" ".join(re.findall(r"<script[^>]*>(.*?)</script>", html, re.S | re.I))))
         metadata = parsed.metadata
         metadata["needs_js"] = needs_js
+        for hidden in metadata["hidden_links"]:
+            hidden["internal"] = self.is_internal(hidden["target"])
         yield {"kind": "page", "row": {
             "url": url,
             "final_url": response.url,

@@ -74,3 +74,14 @@ def test_row_context_holds_the_list_date_not_the_title():
             "<nav><a href='/'>首页</a></nav>")
     contexts = {link.target.rsplit("/", 1)[1]: link.context for link in parse_html(html, "http://x.test/").links}
     assert contexts == {"a.html": "2026-11-24", "b.html": "[通知公告] 2026年03月01日", "c.html": "2026/10/01", "": ""}
+
+
+def test_hidden_links_are_recorded_with_the_hiding_style():
+    html = ("<div style='display:none'><a href='http://casino.example/'>百家乐</a><a href='/x'>x</a></div>"
+            "<div style='position:absolute;left:-9999px'><a href='http://b.example/'>娱乐城</a></div>"
+            "<p hidden><a href='http://c.example/'>c</a></p><a href='/visible'>看得见</a>"
+            "<script>var s='<div style=\"display:none\"><a href=\"http://d.example\">d</a></div>'</script>")
+    hidden = parse_html(html, "http://x.test/").metadata["hidden_links"]
+    assert [(h["target"], h["style"]) for h in hidden] == [
+        ("http://casino.example/", "display:none"), ("http://x.test/x", "display:none"),
+        ("http://b.example/", "left:-9999px"), ("http://c.example/", "hidden")]
