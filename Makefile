@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SITE   ?= jinping
 
-.PHONY: setup demo assess test bench clean
+.PHONY: setup demo assess nightly test bench clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,9 @@ demo: setup
 
 assess: setup
 	$(BIN)/govscan assess $(SITE)
+
+nightly: setup
+	$(BIN)/govscan nightly
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -97,6 +96,49 @@ def validate(targets_file):
     except ConfigError as exc:
         fail_config(str(exc))
     click.echo(f"{targets_file.name}: {len(sites)} sites OK")
+
+
+@main.command("nightly")
+@click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--sites", "site_ids", help="Comma-separated site ids (default: every site in targets.yaml).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Sites assessed at once (default: one per core, at most 4).")
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Runs, logs, lock and (unless GOVSCAN_DB_URL is set) the history database.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Page budget of every crawl.")
+@click.option("--no-render", is_flag=True, help="Never start a browser.")
+@click.option("--profile", default="default", show_default=True, help="Scoring profile in reports/rulebook.yaml.")
+@click.option("--crawl-grace", type=click.IntRange(min=1), default=120, show_default=True,
+              help="Seconds a crawl may overrun its max_duration_s before it is stopped.")
+def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile, crawl_grace):
+    """Assess every site, record history, e-mail each office its scorecard (exit 1 if any site failed)."""
+    from govscan.nightly import run_command
+    from govscan.pipeline import Options
+
+    options = Options(var=var_dir, max_pages=max_pages, render=not no_render, profile=profile,
+                      crawl_grace_s=crawl_grace)
+    try:
+        sys.exit(run_command(targets_file, site_ids, jobs, options))
+    except ConfigError as exc:
+        fail_config(str(exc))
+
+
+@main.command("mail")
+@click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--to", "recipients", help="Comma-separated addresses instead of the site's recipients.")
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where the history database is (unless GOVSCAN_DB_URL is set).")
+def mail(run_dir, targets_file, recipients, var_dir):
+    """Send (again) one run's scorecard to its office (exit 1 if it could not be sent)."""
+    from govscan.mail import resend
+
+    try:
+        delivery = resend(run_dir, targets_file, var_dir, recipients)
+    except ConfigError as exc:
+        fail_config(str(exc))
+    click.echo(f"mail {delivery.status} after {delivery.attempts} attempt(s)" +
+               (f": {delivery.error}" if delivery.error else ""))
+    sys.exit(0 if delivery.status == "sent" else 1)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages govscan needs outside Python: Chromium for pages that need
 # JavaScript (Playwright cannot download its own browser here) and a CJK font so screenshots
-# of Chinese pages are readable. Idempotent: does nothing when both are present.
+# of Chinese pages are readable; PostgreSQL for the history tests. Idempotent: does nothing when all are present.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+# The history store's tests start a throwaway PostgreSQL server from these binaries.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

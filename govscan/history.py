@@ -1,0 +1,264 @@
+"""History: every run of every site, findings stored change-only, mail deliveries.
+
+SQLite at <var>/govscan.db by default, PostgreSQL (or any SQLAlchemy URL) via GOVSCAN_DB_URL.
+History is never lost: the schema only grows (`ensure_schema` adds missing tables and columns,
+never drops or rewrites), and each write is one transaction.
+
+A finding row covers a stretch of consecutive complete runs of one site in which a check kept
+the same status and measured value: `first_seen`/`first_seq` when it started, `last_confirmed`/
+`last_seq` the latest run that saw it unchanged. A run's findings are the rows whose stretch
+contains its `seq`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, inspect,
+                        select, text)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+# Outcomes of a run. Only `ok` runs carry findings and are compared with each other.
+OK, UNREACHABLE, TIMEOUT, ERROR = "ok", "unreachable", "timeout", "error"
+RUNNING, INTERRUPTED = "running", "interrupted"
+FINISHED = (OK, UNREACHABLE, TIMEOUT, ERROR)
+NEEDS_ACTION = ("fail", "warn")
+RESOLVED = ("pass", "info", "not_applicable")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SiteRow(Base):
+    __tablename__ = "sites"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    level: Mapped[str] = mapped_column(String(20))
+    parent: Mapped[str | None] = mapped_column(String(100))
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    night: Mapped[str | None] = mapped_column(String(10), index=True)  # Asia/Shanghai date of a nightly
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    profile: Mapped[str | None] = mapped_column(String(50))
+    total: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(20))
+    vetoes: Mapped[list | None] = mapped_column(JSON)
+    modules: Mapped[list | None] = mapped_column(JSON)  # [{id, title, points, score}] for trends
+    pages: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str | None] = mapped_column(String(1000))  # the run directory
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    check: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_confirmed: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seq: Mapped[int] = mapped_column(Integer, index=True)
+    last_seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class DeliveryRow(Base):
+    """One e-mail: `key` is what it delivers ("office:<run id>", "digest:<night>")."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    recipients: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # sent / failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass
+class Changes:
+    """What changed in a run against the previous complete run of the same site."""
+
+    previous_run: str | None = None
+    previous_total: float | None = None
+    total_delta: float | None = None
+    new_failures: list[dict] = field(default_factory=list)  # {check, title, status, message, before}
+    fixed: list[dict] = field(default_factory=list)
+    still_failing: int = 0
+
+
+def database_url(var: Path) -> str:
+    return os.environ.get("GOVSCAN_DB_URL") or f"sqlite:///{Path(var).resolve() / 'govscan.db'}"
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create missing tables and add missing columns; never drop or alter what exists."""
+    Base.metadata.create_all(engine)
+    existing = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
+class History:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # SQLite: several worker threads write; wait for the lock rather than fail.
+        connect_args = {"timeout": 60} if url.startswith("sqlite") else {}
+        self.engine = create_engine(url, connect_args=connect_args)
+        ensure_schema(self.engine)
+
+    @classmethod
+    def open(cls, var: Path) -> "History":
+        return cls(database_url(var))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)  # rows stay readable after their transaction
+
+    # -- runs ----------------------------------------------------------------------------------
+
+    def start_run(self, site, run_id: str, path: Path, night: str | None = None) -> None:
+        """Record a run as `running` before it starts, so a run that dies is never mistaken for done."""
+        with self._session() as session, session.begin():
+            session.merge(SiteRow(id=site.id, name=site.name, url=site.url, level=site.level, parent=site.parent))
+            session.flush()  # the site row first: runs refer to it
+            session.add(RunRow(id=run_id, site_id=site.id, night=night, started_at=now(), outcome=RUNNING,
+                               path=str(path)))
+
+    def finish_run(self, run_id: str, outcome: str, result: dict | None = None, error: str | None = None) -> None:
+        """Close a run with its outcome, score and (for `ok` runs) its findings, in one transaction."""
+        with self._session() as session, session.begin():
+            run = session.scalars(select(RunRow).where(RunRow.id == run_id)).one()
+            run.outcome, run.error, run.finished_at = outcome, error, now()
+            if result is not None:
+                run.profile = result["run"]["profile"]
+                run.total = result["score"]["total"]
+                run.grade = result["score"]["grade"]
+                run.vetoes = result["score"]["vetoes"]
+                run.modules = [{key: m.get(key) for key in ("id", "title", "points", "score")}
+                               for m in result["score"]["modules"]]
+                run.pages = result["crawl"]["pages"]
+            if outcome == OK and result is not None:
+                self._record_findings(session, run, result["findings"])
+
+    def _record_findings(self, session: Session, run: RunRow, findings: list[dict]) -> None:
+        previous = self._previous_ok(session, run)
+        current = {row.check: row for row in session.scalars(
+            select(FindingRow).where(FindingRow.site_id == run.site_id,
+                                     FindingRow.last_seq == (previous.seq if previous else -1)))}
+        for finding in findings:
+            row = current.get(finding["check"])
+            if row is not None and row.status == finding["status"] and row.value == finding["value"]:
+                row.last_seq, row.last_confirmed, row.message = run.seq, run.started_at, finding["message"]
+            else:
+                session.add(FindingRow(site_id=run.site_id, check=finding["check"], status=finding["status"],
+                                       value=finding["value"], title=finding["title"], message=finding["message"],
+                                       first_seen=run.started_at, last_confirmed=run.started_at,
+                                       first_seq=run.seq, last_seq=run.seq))
+
+    @staticmethod
+    def _previous_ok(session: Session, run: RunRow) -> RunRow | None:
+        return session.scalars(select(RunRow).where(RunRow.site_id == run.site_id, RunRow.outcome == OK,
+                                                    RunRow.seq < run.seq).order_by(RunRow.seq.desc())).first()
+
+    def run(self, run_id: str) -> RunRow | None:
+        with self._session() as session:
+            return session.scalars(select(RunRow).where(RunRow.id == run_id)).first()
+
+    def runs(self, site_id: str | None = None, night: str | None = None) -> list[RunRow]:
+        """Runs oldest first (the trend of a site when given `site_id`)."""
+        query = select(RunRow).order_by(RunRow.seq)
+        if site_id is not None:
+            query = query.where(RunRow.site_id == site_id)
+        if night is not None:
+            query = query.where(RunRow.night == night)
+        with self._session() as session:
+            return list(session.scalars(query))
+
+    def interrupt_running(self) -> list[RunRow]:
+        """Nightly runs still `running` belong to a nightly process that died (the caller holds the
+        nightly lock, so none is alive): mark them, whichever night they were."""
+        with self._session() as session, session.begin():
+            stale = list(session.scalars(select(RunRow).where(RunRow.night.is_not(None), RunRow.outcome == RUNNING)))
+            for run in stale:
+                run.outcome, run.finished_at = INTERRUPTED, now()
+                run.error = "the nightly process stopped before this run finished; it was run again"
+            return stale
+
+    def findings(self, run_id: str) -> dict[str, FindingRow]:
+        with self._session() as session:
+            run = session.scalars(select(RunRow).where(RunRow.id == run_id)).one()
+            rows = session.scalars(select(FindingRow).where(
+                FindingRow.site_id == run.site_id, FindingRow.first_seq <= run.seq, FindingRow.last_seq >= run.seq))
+            return {row.check: row for row in rows}
+
+    def changes(self, run_id: str) -> Changes:
+        with self._session() as session:
+            run = session.scalars(select(RunRow).where(RunRow.id == run_id)).one()
+            previous = self._previous_ok(session, run)
+        if run.outcome != OK or previous is None:
+            return Changes()
+        now_rows, before_rows = self.findings(run.id), self.findings(previous.id)
+        changes = Changes(previous_run=previous.id, previous_total=previous.total)
+        if run.total is not None and previous.total is not None:
+            changes.total_delta = round(run.total - previous.total, 1)
+        for check, row in sorted(now_rows.items()):
+            before = before_rows.get(check)
+            was = before.status if before else None
+            item = {"check": check, "title": row.title, "status": row.status, "message": row.message, "before": was}
+            if row.status in NEEDS_ACTION:
+                if was in NEEDS_ACTION:
+                    changes.still_failing += 1
+                else:
+                    changes.new_failures.append(item)
+            elif was in NEEDS_ACTION and row.status in RESOLVED:
+                changes.fixed.append(item)
+        return changes
+
+    # -- deliveries ----------------------------------------------------------------------------
+
+    def record_delivery(self, key: str, run_id: str | None, recipients: list[str], status: str, attempts: int,
+                        error: str | None = None) -> None:
+        with self._session() as session, session.begin():
+            session.add(DeliveryRow(key=key, run_id=run_id, recipients=", ".join(recipients), status=status,
+                                    attempts=attempts, error=error, at=now()))
+
+    def delivered(self, key: str) -> bool:
+        with self._session() as session:
+            return session.scalars(select(DeliveryRow.id).where(DeliveryRow.key == key,
+                                                                DeliveryRow.status == "sent")).first() is not None
+
+    def deliveries(self, key: str | None = None) -> list[DeliveryRow]:
+        query = select(DeliveryRow).order_by(DeliveryRow.id)
+        if key is not None:
+            query = query.where(DeliveryRow.key == key)
+        with self._session() as session:
+            return list(session.scalars(query))

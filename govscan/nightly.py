@@ -1,0 +1,334 @@
+"""`govscan nightly`: assess every site, record history, mail each office its scorecard.
+
+One night = one Asia/Shanghai date. Each run is recorded `running` before it starts and closed
+with its outcome afterwards, so a nightly process that dies leaves runs the next start marks
+`interrupted` and runs again; sites already finished that night are not run or mailed twice
+(a delivery is keyed by what it delivers). A lock file keeps two nightly processes apart.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from govscan.config import ConfigError, Site, load_targets
+from govscan.history import ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNREACHABLE, History
+from govscan.mail import SmtpSettings, digest_message, scorecard_message, send, smtp_settings
+from govscan.pipeline import TIME_LIMIT_PROBLEM, Options, assess, new_run_id
+from reports.render import SHANGHAI
+
+OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", TIMEOUT: "超时", ERROR: "出错"}
+log = logging.getLogger("govscan.nightly")
+
+
+class LockBusy(Exception):
+    pass
+
+
+def default_jobs() -> int:
+    """Each crawl is its own process (and maybe a browser): about one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def night_of(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date().isoformat()
+
+
+class NightLock:
+    """flock on <var>/nightly.lock: released by the kernel when the holder dies, so never stale."""
+
+    def __init__(self, var: Path):
+        self.path = Path(var) / "nightly.lock"
+
+    def __enter__(self) -> "NightLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "?"
+            self.handle.close()
+            raise LockBusy(f"another nightly run holds {self.path} (pid {holder})") from None
+        self.handle.truncate(0)
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+
+@dataclass
+class SiteReport:
+    site: Site
+    run_id: str | None = None
+    outcome: str = ERROR
+    error: str | None = None
+    path: Path | None = None
+    result: dict | None = None
+    mail: str = "—"
+
+
+def classify(site: Site, out: Path, result: dict) -> tuple[str, str | None]:
+    """A finished assessment's outcome: did we actually examine the site?"""
+    from checks.snapshot import Snapshot
+
+    problem = result["crawl"].get("problem")
+    if problem == TIME_LIMIT_PROBLEM:
+        return TIMEOUT, problem
+    snapshot = Snapshot(out / "snapshot.sqlite")
+    try:
+        home = snapshot.outcome(site.url)
+    finally:
+        snapshot.close()
+    if not home.fetched:
+        return UNREACHABLE, f"{home.error or 'no answer'}: {home.message}".rstrip(": ")
+    if problem:
+        return ERROR, problem
+    return OK, None
+
+
+def pages_so_far(snapshot: Path) -> int:
+    """Pages the crawler has written so far (for the progress bar); 0 while it cannot be read."""
+    try:
+        with sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True, timeout=0.2) as db:
+            return db.execute("SELECT count(*) FROM pages").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+class Nightly:
+    def __init__(self, sites: list[Site], var: Path, options: Options, history: History,
+                 smtp: SmtpSettings | None, jobs: int):
+        self.sites, self.var, self.options, self.history = sites, Path(var), options, history
+        self.smtp, self.jobs = smtp, jobs
+        self.night = night_of()
+        self.active: dict[str, Path] = {}  # site id -> run directory being written
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()  # Ctrl-C: crawls cut short must not pass for complete runs
+
+    # -- one site ------------------------------------------------------------------------------
+
+    def assess_site(self, site: Site) -> SiteReport:
+        run_id = new_run_id()
+        out = self.var / "runs" / site.id / run_id
+        self.history.start_run(site, run_id, out, night=self.night)
+        report = SiteReport(site, run_id, path=out)
+        with self.lock:
+            self.active[site.id] = out
+        log.info("%s: started (%s)", site.id, out)
+        try:
+            out, report.result = assess(site, replace(self.options, run_id=run_id))
+            report.outcome, report.error = classify(site, out, report.result)
+        except Exception as exc:  # one site's trouble never stops the night
+            report.outcome, report.error = ERROR, f"{type(exc).__name__}: {exc}"
+            log.exception("%s: assessment failed", site.id)
+        if self.stopping.is_set():
+            report.outcome, report.error = INTERRUPTED, "stopped by the operator (Ctrl-C); run again at the next start"
+        self.history.finish_run(run_id, report.outcome, report.result, report.error)
+        with self.lock:
+            self.active.pop(site.id, None)
+        log.info("%s: %s%s", site.id, report.outcome, f" ({report.error})" if report.error else "")
+        if report.outcome == OK:
+            report.mail = self.mail_site(report)
+        return report
+
+    def mail_site(self, report: SiteReport) -> str:
+        if self.smtp is None:
+            return "off"
+        if not report.site.recipients:
+            return "no recipients"
+        key = f"office:{report.run_id}"
+        if self.history.deliveries(key):  # sent, or tried and failed: `govscan mail` re-sends by hand
+            return "sent" if self.history.delivered(key) else "failed"
+        message = scorecard_message(self.smtp, report.site.recipients, report.result, report.path,
+                                    self.history.changes(report.run_id))
+        delivery = send(self.smtp, message)
+        self.history.record_delivery(key, report.run_id, report.site.recipients, delivery.status,
+                                     delivery.attempts, delivery.error)
+        log.log(logging.INFO if delivery.status == "sent" else logging.ERROR, "%s: mail %s after %d attempt(s)%s",
+                report.site.id, delivery.status, delivery.attempts, f": {delivery.error}" if delivery.error else "")
+        return delivery.status
+
+    # -- the night -----------------------------------------------------------------------------
+
+    def finished_earlier(self) -> dict[str, SiteReport]:
+        """Sites this night already finished (a previous, interrupted nightly process)."""
+        reports = {}
+        by_id = {site.id: site for site in self.sites}
+        for run in self.history.runs(night=self.night):
+            if run.outcome in FINISHED and run.site_id in by_id:
+                report = SiteReport(by_id[run.site_id], run.id, run.outcome, run.error, Path(run.path))
+                result_file = report.path / "result.json"
+                if result_file.exists():
+                    report.result = json.loads(result_file.read_text(encoding="utf-8"))
+                reports[run.site_id] = report
+        return reports
+
+    def run(self, progress=None) -> list[SiteReport]:
+        for run in self.history.interrupt_running():
+            log.warning("%s: run %s was interrupted; running the site again", run.site_id, run.id)
+        reports = self.finished_earlier()
+        for report in reports.values():
+            log.info("%s: already done tonight (%s), not run again", report.site.id, report.run_id)
+            if report.outcome == OK and report.result is not None:
+                report.mail = self.mail_site(report)
+        todo = [site for site in self.sites if site.id not in reports]
+        with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="site") as pool:
+            futures = {pool.submit(self.assess_site, site): site for site in todo}
+            pending = set(futures)
+            try:
+                while pending:
+                    done, pending = wait(pending, timeout=1.0)
+                    for future in done:
+                        reports[futures[future].id] = future.result()
+                    if progress is not None:
+                        progress(self, reports)
+            except KeyboardInterrupt:  # the crawlers got the SIGINT too and are stopping
+                self.stopping.set()
+                log.warning("interrupted: waiting for the running crawls to stop")
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        ordered = [reports[site.id] for site in self.sites]
+        self.mail_digest(ordered)
+        return ordered
+
+    def mail_digest(self, reports: list[SiteReport]) -> None:
+        if self.smtp is None or not self.smtp.supervisor:
+            return
+        # one digest per night and set of sites: a manual `--sites` rerun does not stand for the night
+        key = f"digest:{self.night}:" + hashlib.sha256(",".join(r.site.id for r in reports).encode()).hexdigest()[:12]
+        if self.history.deliveries(key):
+            return
+        rows = []
+        for report in reports:
+            score = (report.result or {}).get("score") or {}
+            changes = self.history.changes(report.run_id) if report.outcome == OK else None
+            change_text = ""
+            if changes and changes.previous_run:
+                change_text = f"新增问题 {len(changes.new_failures)} 项，已整改 {len(changes.fixed)} 项"
+            rows.append({"site": report.site.name, "outcome": report.outcome,
+                         "outcome_label": OUTCOME_LABELS.get(report.outcome, report.outcome),
+                         "error": report.error, "total": score.get("total") if report.outcome == OK else None,
+                         "grade": score.get("grade"), "vetoes": len(score.get("vetoes") or []),
+                         "changes": change_text})
+        recipients = list(self.smtp.supervisor)
+        delivery = send(self.smtp, digest_message(self.smtp, self.night, rows))
+        self.history.record_delivery(key, None, recipients, delivery.status, delivery.attempts, delivery.error)
+        log.log(logging.INFO if delivery.status == "sent" else logging.ERROR, "digest: mail %s", delivery.status)
+
+
+def setup_logging(var: Path, night: str, tty: bool) -> Path:
+    """Always a timestamped log file under <var>/log/; on stderr plain lines unless a terminal shows bars."""
+    log_dir = Path(var) / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / f"nightly-{night}.log"
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    handlers = [logging.FileHandler(path, encoding="utf-8")]
+    if not tty:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    log.handlers.clear()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return path
+
+
+def rich_progress(sites: list[Site], options: Options):
+    """A bar per site (pages crawled against its page budget) for a person at a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bars = Progress(TextColumn("{task.fields[site]:<12}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[state]}"), TimeElapsedColumn(), transient=False)
+    tasks = {site.id: bars.add_task("", site=site.id, state="等待", start=False,
+                                    total=options.max_pages or site.crawl.max_pages) for site in sites}
+
+    def update(nightly: Nightly, reports: dict[str, SiteReport]) -> None:
+        with nightly.lock:
+            active = dict(nightly.active)
+        for site_id, task in tasks.items():
+            if site_id in reports:
+                bars.update(task, state=OUTCOME_LABELS.get(reports[site_id].outcome, ""),
+                            completed=bars.tasks[task].total)
+                bars.stop_task(task)
+            elif site_id in active:
+                bars.start_task(task)
+                bars.update(task, state="评估中", completed=pages_so_far(active[site_id] / "snapshot.sqlite"))
+
+    return bars, update
+
+
+def summary(reports: list[SiteReport]) -> str:
+    lines = []
+    for report in reports:
+        score = (report.result or {}).get("score") or {}
+        total = score.get("total")
+        score_text = f"{total:.1f} {score.get('grade')}" if report.outcome == OK and total is not None else "—"
+        lines.append(f"{report.site.id:<14} {report.outcome:<12} {score_text:<12} mail:{report.mail:<14} "
+                     f"{report.path or ''}" + (f"\n{'':<15}{report.error}" if report.error else ""))
+    failed = sum(1 for r in reports if r.outcome != OK)
+    lines.append(f"{len(reports)} sites, {len(reports) - failed} completed, {failed} failed")
+    return "\n".join(lines)
+
+
+def select_sites(sites: dict[str, Site], ids_text: str | None, label: str) -> list[Site]:
+    if not ids_text:
+        return list(sites.values())
+    ids = [part.strip() for part in ids_text.split(",") if part.strip()]
+    for site_id in ids:
+        if site_id not in sites:
+            raise ConfigError(f"--sites: no site '{site_id}' in {label} (known: {', '.join(sites)})")
+    return [sites[site_id] for site_id in dict.fromkeys(ids)]
+
+
+def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, options: Options) -> int:
+    """Everything `govscan nightly` does; configuration problems raise ConfigError before any crawl."""
+    from checks.registry import all_checks
+    from reports.scoring import RulebookError, load_profile
+
+    sites = select_sites(load_targets(targets_file), ids_text, Path(targets_file).name)
+    smtp = smtp_settings(os.environ)
+    try:
+        load_profile(options.profile, known_checks=set(all_checks()))
+    except RulebookError as exc:
+        raise ConfigError(str(exc)) from None
+    var = Path(options.var)
+    tty = sys.stderr.isatty()
+    try:
+        with NightLock(var):
+            history = History.open(var)
+            nightly = Nightly(sites, var, options, history, smtp, jobs or default_jobs())
+            log_file = setup_logging(var, nightly.night, tty)
+            log.info("night %s: %d sites, %d at once, mail %s", nightly.night, len(sites), nightly.jobs,
+                     "on" if smtp else "off")
+            if tty:
+                bars, update = rich_progress(sites, options)
+                with bars:
+                    reports = nightly.run(update)
+            else:
+                reports = nightly.run()
+            history.close()
+    except LockBusy as exc:
+        print(f"govscan: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except KeyboardInterrupt:
+        print("govscan: interrupted; unfinished sites are assessed at the next start", file=sys.stderr)
+        return 130
+    print(summary(reports))
+    print(f"log: {log_file}")
+    log.info("night %s finished", nightly.night)
+    failed = any(r.outcome != OK or r.mail == "failed" for r in reports)
+    return 1 if failed else 0
