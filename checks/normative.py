@@ -1,0 +1,196 @@
+"""规章 and 行政规范性文件: the official documents of a site, their central list and validity marking
+(rulebook §3.6; 国办发〔2020〕17号 要点; 《政府信息公开条例》第二十四条)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bs4 import BeautifulSoup
+
+from checks.columns import column_items, find_column
+from checks.common import column_page, published_on, require_home
+from checks.dates import parse_date
+from checks.model import Context, Evidence, Finding, Status, Unverifiable
+from checks.registry import check
+from checks.snapshot import Page, Snapshot
+
+# A re-post: published more than this long after it was written (a 2005 plan posted in 2018).
+REPOST_AFTER_DAYS = 366
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
+                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
+_SPACE = re.compile(r"[\s\u3000]+")
+_TITLE_SEPARATORS = re.compile(r"\s*[_|｜]\s*|\s+-\s+")
+VALIDITY_VALUE = re.compile(r"有效|失效|废止|已修改|修订|修正|停止执行")
+VALIDITY_TEXT = re.compile(r"有效期(?:至|为|截至|[一二三四五六七八九十两\d]+年)|(?:已|予以|决定)(?:废止|失效)|自\S{0,20}起失效")
+
+
+def year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def normalise_doc_no(value: str) -> str:
+    return _SPACE.sub("", value).translate(_BRACKETS)
+
+
+def page_title(page: Page) -> str:
+    """The document's own title: the metadata 名称/标题, else the <title> without the site name."""
+    name = page.document.get("名称") or page.meta_tags.get("ArticleTitle")
+    if name:
+        return _SPACE.sub("", name)
+    parts = [part for part in _TITLE_SEPARATORS.split(page.title) if part]
+    return _SPACE.sub("", parts[0]) if parts else ""
+
+
+@dataclass
+class Document:
+    """A page that carries an official document: metadata block with a 文号 or a category."""
+
+    page: Page
+    title: str
+    doc_no: str
+    category: str
+    issuer: str
+    written: date | None
+    published: date | None
+    validity: str
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    @property
+    def reposted(self) -> bool:
+        """Written long before it was posted: a re-post of an old document, never a late one."""
+        return bool(self.written and self.published and (self.published - self.written).days > REPOST_AFTER_DAYS)
+
+    def in_window(self, ctx: Context) -> bool:
+        """Published within the 12 months before the assessment date."""
+        if self.published is None:
+            return False
+        return year_before(ctx.today) < self.published <= ctx.today
+
+    @property
+    def normative(self) -> bool:
+        return "规范性文件" in self.category or "规〔" in self.doc_no or "规章" in self.category
+
+
+def as_document(page: Page) -> Document | None:
+    meta = page.document
+    doc_no = normalise_doc_no(meta.get("文号", ""))
+    category = meta.get("分类", "")
+    if not page.ok or not (doc_no or "规范性文件" in category or "政策文件" in category):
+        return None
+    return Document(page=page, title=page_title(page), doc_no=doc_no, category=category,
+                    issuer=meta.get("发布机构", ""), written=parse_date(meta.get("成文日期")),
+                    published=published_on(page), validity=meta.get("有效性", ""))
+
+
+def documents(snap: Snapshot) -> list[Document]:
+    """Every official document of the snapshot."""
+    return [doc for doc in map(as_document, snap.pages()) if doc is not None]
+
+
+def validity_of(snap: Snapshot, doc: Document) -> str:
+    """The validity the page shows: its 有效性 field, or a 有效期/废止 statement in the text."""
+    if VALIDITY_VALUE.search(doc.validity):
+        return doc.validity
+    found = VALIDITY_TEXT.search(snap.main_text(doc.page))
+    return found.group(0) if found else ""
+
+
+CENTRAL_BASIS = "国办发〔2020〕17号（2020年政务公开工作要点）；《中华人民共和国政府信息公开条例》第二十四条"
+# Share of the credit per element of the central list (rulebook §9.2 module D: list 3, search+download 2).
+LIST_CREDIT, SEARCH_CREDIT, DOWNLOAD_CREDIT = 0.6, 0.2, 0.2
+
+
+def _forms(html: str) -> set[tuple]:
+    """Each search form as (action, input names): forms repeated on the home page are the site search."""
+    soup = BeautifulSoup(html, "lxml")
+    found = set()
+    for form in soup.find_all("form"):
+        inputs = [tag for tag in form.find_all("input") if (tag.get("type") or "text").lower() in ("text", "search")]
+        if inputs:
+            found.add((form.get("action") or "", tuple(sorted(tag.get("name") or "" for tag in inputs))))
+    return found
+
+
+def _downloads(snap: Snapshot, items: list) -> list[str]:
+    """Originals that could be downloaded: attachments linked from the list or from its items' pages."""
+    found = []
+    for item in items:
+        candidates = [item.target] + [link.target for link in snap.content_links(item.target)]
+        for target in candidates:
+            outcome = snap.outcome(target)
+            if outcome.kind == "attachment" and outcome.fetched and outcome.status == 200:
+                found.append(target)
+    return list(dict.fromkeys(found))
+
+
+@check(id="rules.central_list", title="规章和行政规范性文件集中公开", basis=CENTRAL_BASIS, family="rules",
+       remedy="在政府信息公开专栏设置“规范性文件”栏目，集中发布现行有效的规章和行政规范性文件，提供按标题、文号检索，并提供原文下载。")
+def central_list(snap: Snapshot, ctx: Context) -> Finding:
+    home = require_home(snap)
+    platform = find_column(snap, "platform")
+    match = find_column(snap, "normative", [snap.start_url] + ([platform.url] if platform else []))
+    threshold = "设置规章、行政规范性文件集中公开栏目，可检索，可下载原文"
+    if match is None:
+        if any(page.metadata.get("needs_js") and not page.rendered for page in snap.pages()):
+            raise Unverifiable("未找到规范性文件栏目，且部分目录页面由JavaScript生成、本次未渲染，无法确认。")
+        searched = platform.url if platform else home.url
+        return Finding(Status.FAIL, "未找到集中公开规章和行政规范性文件的栏目（如“规范性文件”）。", value="未找到",
+                       threshold=threshold, evidence=[Evidence(url=searched, text="本页及全站均未找到“规范性文件”栏目")])
+    evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
+    page = column_page(snap, match)
+    if page is None:
+        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
+                       threshold=threshold, evidence=evidence)
+    items = column_items(snap, page.url)
+    if not items:
+        return Finding(Status.FAIL, f"“{match.anchor}”栏目未列出任何文件。", value="空栏目", threshold=threshold,
+                       evidence=evidence)
+    search = bool(_forms(page.html) - _forms(home.html))
+    downloads = _downloads(snap, items)
+    evidence += [Evidence(url=url, text="原文下载") for url in downloads[:3]]
+    missing = [name for name, present in (("检索功能", search), ("原文下载", bool(downloads))) if not present]
+    score = LIST_CREDIT + SEARCH_CREDIT * search + DOWNLOAD_CREDIT * bool(downloads)
+    details = {"url": match.url, "items": len(items), "search": search, "downloads": len(downloads),
+               "missing": missing}
+    value = f"{len(items)}条"
+    if not missing:
+        return Finding(Status.PASS, f"“{match.anchor}”栏目集中公开{len(items)}个文件，提供检索和原文下载。",
+                       value=value, threshold=threshold, evidence=evidence, details=details)
+    return Finding(Status.WARN, f"“{match.anchor}”栏目列出{len(items)}个文件，但缺少" + "、".join(missing) + "。",
+                   value=value, threshold=threshold, evidence=evidence, score=round(score, 2), details=details)
+
+
+@check(id="rules.validity_marked", title="规范性文件有效性标注", basis="国办发〔2017〕47号《政府网站发展指引》；" + CENTRAL_BASIS,
+       family="rules", remedy="在每件规章、行政规范性文件页面标注有效性（有效、失效、废止、已修改）或有效期，文件修改、废止后及时更新原文标注。")
+def validity_marked(snap: Snapshot, ctx: Context) -> Finding:
+    require_home(snap)
+    normative = [doc for doc in documents(snap) if doc.normative]
+    threshold = "每件规范性文件标注有效性（有效/失效/废止/已修改）或有效期"
+    if not normative:
+        return Finding(Status.NOT_APPLICABLE, "本次抓取未发现规章或行政规范性文件，本项不适用。", value="0件",
+                       threshold=threshold)
+    marked, unmarked = [], []
+    for doc in normative:
+        shown = validity_of(snap, doc)
+        (marked if shown else unmarked).append((doc, shown))
+    share = len(marked) / len(normative)
+    details = {"documents": len(normative), "marked": len(marked),
+               "unmarked": [{"url": doc.url, "title": doc.title, "doc_no": doc.doc_no} for doc, _ in unmarked]}
+    evidence = [Evidence(url=doc.url, text=f"{doc.title}（{doc.doc_no}）未标注有效性") for doc, _ in unmarked[:20]]
+    evidence += [Evidence(url=doc.url, text=f"有效性：{shown}") for doc, shown in marked[:3]]
+    value = f"{len(marked)}/{len(normative)}"
+    if not unmarked:
+        return Finding(Status.PASS, f"{len(normative)}件规范性文件均标注了有效性。", value=value, threshold=threshold,
+                       evidence=evidence, details=details)
+    status = Status.FAIL if not marked else Status.WARN
+    return Finding(status, f"{len(normative)}件规范性文件中有{len(unmarked)}件未标注有效性或有效期。", value=value,
+                   threshold=threshold, evidence=evidence, score=round(share, 3), details=details)
