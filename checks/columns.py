@@ -56,23 +56,35 @@ def find_column(snap: Snapshot, concept_name: str, sources: list[str] | None = N
     `sources` are the pages searched first (home page, platform page); every other crawled page
     follows, shallowest first, so a column linked only deep in the site is still found.
     """
-    concept = COLUMNS[concept_name]
-    ordered = list(sources or [snap.start_url])
-    seen = set(ordered)
-    for page in sorted(snap.pages(), key=lambda p: p.depth):
-        if page.url not in seen:
-            ordered.append(page.url)
-            seen.add(page.url)
+    sources = sources or [snap.start_url]
+    first: dict[str, int] = {}
+    for position, url in enumerate(sources):
+        first.setdefault(url, position - len(sources))  # negative: ahead of every crawled page
+    order = snap.crawl_order
     best: tuple | None = None
-    for position, source in enumerate(ordered):
-        for link in snap.links_from(source):
-            how = match_how(concept, link)
-            if how is None or not link.internal:
-                continue
-            key = (RANK[how], position)
-            if best is None or key < best[0]:
-                best = (key, ColumnMatch(concept_name, link.target, link.anchor, source, how))
+    for link, how in _candidates(snap, concept_name):
+        position = first.get(link.source, order.get(link.source))
+        if position is None:
+            continue
+        key = (RANK[how], position)
+        if best is None or key < best[0]:
+            best = (key, ColumnMatch(concept_name, link.target, link.anchor, link.source, how))
     return best[1] if best else None
+
+
+def _candidates(snap: Snapshot, concept_name: str) -> list[tuple[Link, str]]:
+    """Every internal link whose anchor names the concept, with how; each distinct anchor is read once."""
+    def compute():
+        concept = COLUMNS[concept_name]
+        found = []
+        for anchor, links in snap.links_by_anchor.items():
+            text = normalise(anchor)
+            if not text or not (text == concept.standard or text in concept.synonyms or concept.keyword in text):
+                continue
+            found += [(link, how) for link in links if link.internal and (how := match_how(concept, link))]
+        return found
+
+    return snap.memo(("column_candidates", concept_name), compute)
 
 
 def column_items(snap: Snapshot, url: str) -> list[Link]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from checks.columns import ColumnMatch
+from checks.dates import date_from_url, parse_date
 from checks.model import Unverifiable
 from checks.snapshot import Page, Snapshot
 
@@ -28,15 +32,65 @@ def require_home(snap: Snapshot) -> Page:
     return home
 
 
+# Statuses that say "not for you" rather than "not here": access control or rate limiting.
+ACCESS_DENIED = {401: "需要登录", 403: "拒绝访问", 407: "需要代理认证", 429: "访问过于频繁被限制"}
+
+
 def column_page(snap: Snapshot, match: ColumnMatch) -> Page | None:
     """The column's page; None when it answered with an error status (the site's fault);
-    Unverifiable when we could not fetch it at all."""
+    Unverifiable when we could not fetch it at all or access was refused to us."""
     outcome = snap.outcome(match.url)
     if not outcome.fetched:
         if outcome.error:
             raise Unverifiable(f"栏目“{match.anchor}”页面{describe_error(outcome.error)}，本项无法核验：{match.url}")
         raise Unverifiable(f"栏目“{match.anchor}”页面未在本次抓取范围内（页数或深度上限），本项无法核验：{match.url}")
+    if outcome.status in ACCESS_DENIED:
+        raise Unverifiable(f"栏目“{match.anchor}”页面返回HTTP {outcome.status}（{ACCESS_DENIED[outcome.status]}），"
+                           f"栏目存在但内容无法读取，本项无法核验：{match.url}")
     page = snap.page(match.url)
     if page is None or not page.ok:
         return None
     return page
+
+
+def require_list_loaded(snap: Snapshot, page: Page, label: str) -> None:
+    """Raise Unverifiable when a column shows no items because its list comes from a script that
+    was not run or failed: an empty list we could not load is not an empty column."""
+    if not page.metadata.get("needs_js") or page.rendered:
+        return
+    failed = next((e for e in snap.render_errors() if e["url"] in (page.url, page.final_url)), None)
+    why = f"浏览器渲染失败（{failed['message'][:80]}）" if failed else "本次未启用浏览器渲染"
+    raise Unverifiable(f"栏目“{label}”的列表由JavaScript接口加载，{why}，无法读取列表，本项无法核验：{page.url}")
+
+
+# <meta> names CMSs use for the publication date.
+PUBDATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "ArticlePubDate")
+# The date line under an article title: "发布时间：2026-03-27 08:21", "日期：2020年3月1日"; never the
+# 成文日期 or 发文日期 (when the document was signed) or 印发日期.
+_DATE_LINE = re.compile(r"(?:发布时间|发布日期|公开日期|(?<!成文|印发|发文)时间|(?<!成文|印发|发文)日期)\s*[:：]\s*([^\n]{6,24})")
+
+
+def publication_date(page: Page) -> tuple[date, str] | None:
+    """When the page was published and where that was read: the metadata block, the PubDate meta
+    tag, the date line, or the URL. Dates inside the body (a statistics period) never count."""
+    found = parse_date(page.document.get("发布日期"))
+    if found:
+        return found, f"信息元数据“发布日期：{page.document['发布日期']}”"
+    for name in PUBDATE_META:
+        found = parse_date(page.meta_tags.get(name))
+        if found:
+            return found, f"页面元数据 {name}={page.meta_tags[name]}"
+    for line in _DATE_LINE.finditer(page.text[:4000]):
+        found = parse_date(line.group(1))
+        if found:
+            return found, f"日期行“{line.group(0).strip()}”"
+    found = date_from_url(page.final_url)
+    if found:
+        return found, f"网址中的日期 {page.final_url}"
+    return None
+
+
+def published_on(page: Page) -> date | None:
+    """publication_date without saying where it was read."""
+    found = publication_date(page)
+    return found[0] if found else None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, require_home
-from checks.lexicon import BLANK_MARKERS
+from checks.common import column_page, require_home, require_list_loaded
+from checks.lexicon import ART20_CATEGORIES, ART21_CATEGORIES, BLANK_MARKERS, CATALOGUE_ELEMENTS, STANDARD_AREAS
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
-from checks.snapshot import Snapshot
+from checks.snapshot import Page, Snapshot
 
 PLATFORM_BASIS = "《中华人民共和国政府信息公开条例》第二十四条；国办公开办函〔2019〕61号"
 
@@ -116,6 +116,7 @@ def rules(snap: Snapshot, ctx: Context) -> Finding:
                        threshold=threshold, evidence=evidence)
     count = len(column_items(snap, page.url))
     if not count:
+        require_list_loaded(snap, page, match.anchor)
         marker = next((m for m in BLANK_MARKERS if m in snap.main_text(page)), "")
         shown = f"（页面显示“{marker}”）" if marker else ""
         return Finding(Status.FAIL, f"“{match.anchor}”栏目为空栏目{shown}，未发布任何制度文件。", value="空栏目",
@@ -147,9 +148,131 @@ def annual_report_column(snap: Snapshot, ctx: Context) -> Finding:
         if title:
             reports.setdefault(int(title.group(1)), link)
     if not reports:
+        require_list_loaded(snap, page, match.anchor)
         return Finding(Status.FAIL, f"“{match.anchor}”栏目中未列出任何政府信息公开工作年度报告。", value="0份",
                        threshold=threshold, evidence=evidence)
     years = sorted(reports)
     evidence += [Evidence(url=reports[year].target, text=reports[year].anchor) for year in years]
     return Finding(Status.PASS, f"年报栏目列出{len(years)}个年度的报告（{years[0]}—{years[-1]}年）。",
                    value=f"{len(years)}个年度", threshold=threshold, evidence=evidence, details={"years": years})
+
+
+def _shown_names(snap: Snapshot, page: Page) -> list[tuple[str, str, str]]:
+    """(name, url, shown on) for what a column page lists: every link on the page, then the titles
+    and list items of the pages it leads to (sub-columns one level down). Site-wide navigation is
+    read on the column page itself but never followed, so a news list does not count as a category;
+    links to other sites (the province's 规章库) are not this site's content."""
+    names = [(link.anchor, link.target, page.url) for link in snap.links_from(page.url)
+             if link.internal and link.tag in ("a", "area") and link.anchor]
+    chrome = snap.chrome_targets
+    for link in snap.content_links(page.url):
+        child = snap.page(link.target)
+        if child is None or not child.ok or link.target in chrome:
+            continue
+        names.append((child.title, child.url, child.url))
+        names += [(item.anchor, item.target, child.url) for item in snap.content_links(child.url) if item.anchor]
+    return names
+
+
+def _coverage(names: list[tuple[str, str, str]], categories: dict) -> dict[str, tuple[str, str, str] | None]:
+    return {category: next((n for n in names if any(word in n[0] for word in words)), None)
+            for category, words in categories.items()}
+
+
+@check(id="disclosure.statutory_content", title="法定主动公开内容", basis="《中华人民共和国政府信息公开条例》第二十条、第二十一条",
+       family="disclosure", remedy="在“法定主动公开内容”子栏目下按条例第二十条（设区的市、县级还包括第二十一条）逐类设置栏目并发布相应信息。")
+def statutory_content(snap: Snapshot, ctx: Context) -> Finding:
+    require_home(snap)
+    match = find_column(snap, "statutory", _platform_sources(snap))
+    categories = dict(ART20_CATEGORIES)
+    art21 = ctx.level in ("city", "district")
+    if art21:
+        categories.update({f"第二十一条：{name}": words for name, words in ART21_CATEGORIES.items()})
+    threshold = f"覆盖条例第二十条{'及第二十一条' if art21 else ''}规定的{len(categories)}类主动公开内容"
+    if match is None:
+        return Finding(Status.FAIL, "政府信息公开专栏中未设置“法定主动公开内容”子栏目。", value="未找到",
+                       threshold=threshold)
+    page = column_page(snap, match)
+    evidence = [Evidence(url=match.url, text=match.anchor)]
+    if page is None:
+        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
+                       threshold=threshold, evidence=evidence)
+    if not snap.content_links(page.url):
+        require_list_loaded(snap, page, match.anchor)
+    coverage = _coverage(_shown_names(snap, page), categories)
+    found = {c: n for c, n in coverage.items() if n}
+    missing = [c for c, n in coverage.items() if not n]
+    share = len(found) / len(categories)
+    evidence += [Evidence(url=url, text=f"{category}：“{name}”（见 {shown_on}）")
+                 for category, (name, url, shown_on) in found.items()]
+    details = {"share": round(share, 3), "found": {c: {"name": n[0], "url": n[1], "page": n[2]} for c, n in found.items()},
+               "missing": missing, "article21": art21}
+    value = f"{len(found)}/{len(categories)}类"
+    if not missing:
+        return Finding(Status.PASS, f"“{match.anchor}”栏目覆盖全部{len(categories)}类法定主动公开内容。", value=value,
+                       threshold=threshold, evidence=evidence, score=share, details=details)
+    status = Status.FAIL if not found else Status.WARN
+    return Finding(status, f"“{match.anchor}”栏目未见以下法定主动公开内容：" + "；".join(missing) + "。", value=value,
+                   threshold=threshold, evidence=evidence, score=share, details=details)
+
+
+def _catalogue_tables(snap: Snapshot, pages: list[Page]) -> list[dict]:
+    """Pages holding a catalogue table (three or more element headers as table cells), with the
+    elements each lacks. Header cells are short lines of their own in the page text."""
+    tables = []
+    for page in pages:
+        cells = [line for line in snap.main_text(page).split("\n") if len(line) <= 16]
+        present = [name for name, words in CATALOGUE_ELEMENTS.items() if any(w in c for c in cells for w in words)]
+        if len(present) >= 3:
+            tables.append({"url": page.url, "title": page.title,
+                           "missing": [name for name in CATALOGUE_ELEMENTS if name not in present]})
+    return tables
+
+
+@check(id="disclosure.standard_catalog", title="基层政务公开标准目录", basis="国办发〔2019〕54号；国办发〔2017〕42号",
+       family="disclosure", remedy="设置基层政务公开专栏，按26个试点领域编制并发布公开事项标准目录，目录载明事项、内容、依据、时限、主体、方式、渠道、对象等要素。")
+def standard_catalog(snap: Snapshot, ctx: Context) -> Finding:
+    threshold = "26个试点领域均有标准目录，目录载明事项、内容、依据、时限、主体、方式、渠道、对象8项要素"
+    if ctx.level not in ("district", "street"):
+        return Finding(Status.NOT_APPLICABLE, "基层政务公开标准目录由县（区）、乡镇（街道）编制，本网站不适用。",
+                       threshold=threshold)
+    require_home(snap)
+    match = find_column(snap, "standard_catalog", _platform_sources(snap))
+    if match is None:
+        return Finding(Status.FAIL, "未找到基层政务公开标准目录栏目。", value="未找到", threshold=threshold)
+    page = column_page(snap, match)
+    evidence = [Evidence(url=match.url, text=match.anchor)]
+    if page is None:
+        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
+                       threshold=threshold, evidence=evidence)
+    if not snap.content_links(page.url):
+        require_list_loaded(snap, page, match.anchor)
+    pages = [page] + [snap.page(link.target) for link in snap.content_links(page.url)
+                      if snap.page(link.target) is not None and snap.page(link.target).ok]
+    # An area counts when a list entry, a page title or a heading line names it with 目录/领域.
+    names = [(name, url, shown) for name, url, shown in _shown_names(snap, page)]
+    names += [(line, p.url, p.url) for p in pages for line in snap.main_text(p).split("\n")
+              if len(line) <= 40 and ("目录" in line or "领域" in line)]
+    areas = _coverage(names, STANDARD_AREAS)
+    found = {a: n for a, n in areas.items() if n}
+    missing = [a for a, n in areas.items() if not n]
+    tables = _catalogue_tables(snap, pages)
+    incomplete = [t for t in tables if t["missing"]]
+    evidence += [Evidence(url=url, text=f"{area}：“{name}”") for area, (name, url, _) in found.items()]
+    evidence += [Evidence(url=t["url"], text="目录缺少要素：" + "、".join(t["missing"])) for t in incomplete]
+    details = {"areas": len(found), "found": sorted(found), "missing_areas": missing, "tables": tables}
+    value = f"{len(found)}/{len(STANDARD_AREAS)}个领域"
+    expected = len(STANDARD_AREAS) if ctx.level == "district" else 1  # streets cover a subset of the 26
+    problems = []
+    if len(found) < expected:
+        problems.append(f"未找到以下领域的标准目录：{'、'.join(missing)}")
+    if not tables:
+        problems.append("未找到目录表格，无法核对公开要素")
+    for t in incomplete:
+        problems.append(f"“{t['title']}”缺少{'、'.join(t['missing'])}")
+    if not problems:
+        return Finding(Status.PASS, f"已发布{len(found)}个领域的基层政务公开标准目录，目录要素齐全。", value=value,
+                       threshold=threshold, evidence=evidence, details=details)
+    status = Status.FAIL if not found else Status.WARN
+    return Finding(status, "；".join(problems) + "。", value=value, threshold=threshold, evidence=evidence,
+                   score=len(found) / len(STANDARD_AREAS) * (0.5 if incomplete or not tables else 1), details=details)

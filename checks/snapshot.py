@@ -6,9 +6,10 @@ import json
 import sqlite3
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 
 @dataclass
@@ -24,10 +25,14 @@ class Page:
     headers: dict
     charset: str
     referrer: str | None
-    _html: bytes | None
+    _html: bytes | None = None
+    # Bodies are read on demand: most checks never look at the HTML of most pages.
+    _load_html: Callable[[str], bytes | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def html(self) -> str:
+        if self._html is None and self._load_html is not None:
+            self._html = self._load_html(self.url) or b""
         return zlib.decompress(self._html).decode("utf-8") if self._html else ""
 
     @property
@@ -50,6 +55,7 @@ class Link:
     anchor: str
     tag: str
     internal: bool
+    context: str = ""  # text beside the link in its list row, e.g. the item's date
 
 
 @dataclass(frozen=True)
@@ -69,9 +75,17 @@ class Snapshot:
         self.path = Path(path)
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         self.meta = {key: value for key, value in self.db.execute("SELECT key, value FROM meta")}
+        self._memos: dict[tuple, object] = {}
 
     def close(self) -> None:
         self.db.close()
+
+    def memo(self, key: tuple, compute: Callable[[], object]) -> object:
+        """A derived index kept for the snapshot's lifetime (the snapshot never changes), so checks
+        that ask the same question (where is the platform column?) pay for it once."""
+        if key not in self._memos:
+            self._memos[key] = compute()
+        return self._memos[key]
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -82,27 +96,39 @@ class Snapshot:
     @cached_property
     def _pages(self) -> dict[str, Page]:
         rows = self.db.execute(
-            "SELECT url, final_url, status, title, text, depth, rendered, metadata, headers, charset, referrer, html "
+            "SELECT url, final_url, status, title, text, depth, rendered, metadata, headers, charset, referrer "
             "FROM pages"
         )
         pages = {}
         for row in rows:
             page = Page(row[0], row[1] or row[0], row[2] or 0, row[3] or "", row[4] or "", row[5] or 0,
                         bool(row[6]), json.loads(row[7] or "{}"), json.loads(row[8] or "{}"), row[9] or "",
-                        row[10], row[11])
+                        row[10], _load_html=self._html_of)
             pages[page.url] = page
         return pages
+
+    def _html_of(self, url: str) -> bytes | None:
+        row = self.db.execute("SELECT html FROM pages WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    @cached_property
+    def _by_final_url(self) -> dict[str, Page]:
+        found: dict[str, Page] = {}
+        for page in self._pages.values():
+            found.setdefault(page.final_url, page)
+        return found
 
     def pages(self) -> list[Page]:
         return list(self._pages.values())
 
     def page(self, url: str) -> Page | None:
-        if url in self._pages:
-            return self._pages[url]
-        for page in self._pages.values():
-            if page.final_url == url:
-                return page
-        return None
+        return self._pages.get(url) or self._by_final_url.get(url)
+
+    @cached_property
+    def crawl_order(self) -> dict[str, int]:
+        """Each page's rank, shallowest first (stable within a depth): the order columns are searched in."""
+        ordered = sorted(self._pages.values(), key=lambda p: p.depth)
+        return {page.url: position for position, page in enumerate(ordered)}
 
     def home(self) -> Page | None:
         return self.page(self.start_url)
@@ -127,29 +153,54 @@ class Snapshot:
 
     @cached_property
     def _links(self) -> list[Link]:
-        return [Link(s, t, a or "", g, bool(i)) for s, t, a, g, i in
-                self.db.execute("SELECT source, target, anchor, tag, internal FROM links")]
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(links)")}
+        context = "context" if "context" in columns else "''"  # snapshots from before the column
+        return [Link(s, t, a or "", g, bool(i), c or "") for s, t, a, g, i, c in
+                self.db.execute(f"SELECT source, target, anchor, tag, internal, {context} FROM links")]
 
     def links(self, internal: bool | None = None) -> list[Link]:
         return [link for link in self._links if internal is None or link.internal == internal]
 
+    @cached_property
+    def _links_by_source(self) -> dict[str, list[Link]]:
+        index: dict[str, list[Link]] = {}
+        for link in self._links:
+            index.setdefault(link.source, []).append(link)
+        return index
+
+    @cached_property
+    def _links_by_target(self) -> dict[str, list[Link]]:
+        index: dict[str, list[Link]] = {}
+        for link in self._links:
+            index.setdefault(link.target, []).append(link)
+        return index
+
+    @cached_property
+    def links_by_anchor(self) -> dict[str, list[Link]]:
+        """Links grouped by anchor text: navigation repeats the same few anchors on every page, so a
+        search by name looks at each distinct anchor once instead of at every link."""
+        index: dict[str, list[Link]] = {}
+        for link in self._links:
+            index.setdefault(link.anchor, []).append(link)
+        return index
+
     def links_from(self, url: str) -> list[Link]:
         page = self.page(url)
-        sources = {url, page.url} if page else {url}
-        return [link for link in self._links if link.source in sources]
+        found = list(self._links_by_source.get(url, ()))
+        if page is not None and page.url != url:
+            found += self._links_by_source.get(page.url, ())
+        return found
 
     def links_to(self, url: str) -> list[Link]:
-        return [link for link in self._links if link.target == url]
+        return list(self._links_by_target.get(url, ()))
 
     @cached_property
     def chrome_targets(self) -> set[str]:
         """Targets linked from most pages: navigation, header and footer rather than content."""
-        sources = {link.source for link in self._links}
+        sources = self._links_by_source
         if len(sources) < 4:
             return set()
-        per_target = Counter()
-        for source, target in {(link.source, link.target) for link in self._links}:
-            per_target[target] += 1
+        per_target = {target: len({link.source for link in links}) for target, links in self._links_by_target.items()}
         return {target for target, count in per_target.items() if count >= max(3, 0.5 * len(sources))}
 
     def content_links(self, url: str) -> list[Link]:
@@ -168,6 +219,9 @@ class Snapshot:
 
     def attachments(self) -> list[dict]:
         return list(self._attachments.values())
+
+    def attachment(self, url: str) -> dict | None:
+        return self._attachments.get(url)
 
     @cached_property
     def _errors(self) -> dict[str, dict]:
