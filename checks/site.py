@@ -157,3 +157,45 @@ def broken_links(snap: Snapshot, ctx: Context) -> Finding:
                        score=max(0.0, 1 - len(broken) / 10), details=details)
     return Finding(Status.PASS, f"已检查{checked}个站内链接和附件，均可正常打开{note}。", value=f"0/{checked}",
                    threshold=threshold, evidence=evidence, details=details)
+
+
+def _certificate_days_left(not_after: str | None, today) -> int | None:
+    from datetime import datetime
+
+    try:
+        return (datetime.strptime(not_after, "%b %d %H:%M:%S %Y %Z").date() - today).days
+    except (TypeError, ValueError):
+        return None
+
+
+@check(id="site.https", title="HTTPS安全访问（参考项，不计分）", basis="国办发〔2017〕47号《政府网站发展指引》；GB/T 31506-2022",
+       family="site", remedy="部署由可信机构签发的有效证书，开启HTTPS访问，并将HTTP访问自动跳转至HTTPS；证书到期前及时续期。")
+def https(snap: Snapshot, ctx: Context) -> Finding:
+    import json
+
+    require_home(snap)  # a site that is down tells nothing about its HTTPS
+    threshold = "提供HTTPS访问，证书有效且可信，HTTP自动跳转HTTPS"
+    tls_rows = snap.probes("https_tls")
+    if not tls_rows:
+        raise Unverifiable("未能完成HTTPS检测（域名未能解析），本项无法核验。")
+    tls = json.loads(tls_rows[0]["detail"])
+    evidence = [Evidence(url="https://" + tls_rows[0]["target"], text=tls.get("message") or tls.get("version", ""))]
+    if not tls["ok"]:
+        problem = {"connect": "网站未提供HTTPS访问", "certificate": f"HTTPS证书无效或不受信任（{tls.get('message')}）",
+                   "tls": f"HTTPS握手失败（{tls.get('message')}）"}[tls["reason"]]
+        return Finding(Status.WARN, problem + "。", value="不支持" if tls["reason"] == "connect" else "证书问题",
+                       threshold=threshold, evidence=evidence, details=tls)
+    problems = []
+    days = _certificate_days_left(tls.get("not_after"), ctx.today)
+    if days is not None and days < int(ctx.thresholds["site.https"]["certificate_warn_days"]):
+        problems.append(f"证书将于{days}天后到期")
+    redirect_rows = snap.probes("https_redirect")
+    if redirect_rows and not redirect_rows[0]["ok"]:
+        redirect = json.loads(redirect_rows[0]["detail"])
+        problems.append(f"HTTP访问未跳转到HTTPS（HTTP {redirect.get('status') or '无响应'}）")
+    details = {"tls": tls, "certificate_days_left": days}
+    if problems:
+        return Finding(Status.WARN, "；".join(problems) + "。", value=f"证书剩余{days}天", threshold=threshold,
+                       evidence=evidence, details=details)
+    return Finding(Status.PASS, f"支持HTTPS访问（{tls.get('version')}），证书有效" + (f"，剩余{days}天" if days is not None else "") + "。",
+                   value=f"证书剩余{days}天", threshold=threshold, evidence=evidence, details=details)

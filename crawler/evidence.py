@@ -28,7 +28,7 @@ def shot_name(url: str) -> str:
 
 
 def capture(urls: list[str], out_dir: Path, host_rules: dict[str, str] | None = None,
-            timeout_s: float = 15, limit: int = 12) -> dict[str, str]:
+            timeout_s: float = 15, limit: int = 40) -> dict[str, str]:
     """url → screenshot path relative to out_dir, for the URLs that could be shot."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -42,14 +42,16 @@ def capture(urls: list[str], out_dir: Path, host_rules: dict[str, str] | None = 
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                              args=chromium_args(host_rules))
         try:
-            page = browser.new_page(viewport=VIEWPORT, java_script_enabled=True)
             for url in wanted:
+                page = browser.new_page(viewport=VIEWPORT)  # one page each: a failed load cannot spoil the next
                 try:
                     page.goto(url, timeout=timeout_s * 1000, wait_until="load")
                     page.screenshot(path=str(out_dir / shot_name(url)), type="jpeg", quality=60)
+                    shots[url] = shot_name(url)
                 except PlaywrightError:
-                    continue  # no screenshot is evidence missing, not a finding
-                shots[url] = shot_name(url)
+                    pass  # no screenshot is evidence missing, not a finding
+                finally:
+                    page.close()
         finally:
             browser.close()
     return shots

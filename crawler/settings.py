@@ -44,6 +44,9 @@ CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # Chromium upgrades http:// navigations to https:// first; a government site on plain HTTP must
+    # be seen as a visitor sees it, without a TLS attempt on its HTTP port.
+    "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
 ]
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_CONTEXTS = 1

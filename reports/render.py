@@ -70,7 +70,8 @@ def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
     counts = {status: sum(1 for f in result["findings"] if f["status"] == status) for status in STATUS_LABELS}
     return environment().get_template("scorecard.html.j2").render(
         r=result, image=lambda relative: inline_image(relative, base_dir), grouped=grouped, unscored=unscored, counts=counts,
-        actions=[f for f in result["findings"] if f["status"] in NEEDS_ACTION],
+        # failures first: they are what an inspector counts
+        actions=sorted((f for f in result["findings"] if f["status"] in NEEDS_ACTION), key=lambda f: f["status"] != "fail"),
         not_checked=[f for f in result["findings"] if f["status"] in ("unverifiable", "error")],
     )
 

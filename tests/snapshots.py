@@ -30,7 +30,7 @@ def make_snapshot(path: Path, pages: dict, start_url: str | None = None, errors:
         writer.page({"url": url, "final_url": url, "status": status, "title": parsed.title, "text": parsed.text,
                      "html": html, "depth": min(depth, 1), "metadata": parsed.metadata, "rendered": 0,
                      "charset": "utf-8"})
-        writer.links([{"source": url, "target": link.target, "anchor": link.anchor, "tag": link.tag,
+        writer.links([{"source": url, "target": link.target, "anchor": link.anchor, "tag": link.tag, "context": link.context,
                        "internal": int(link.target.split("/")[2] == start_url.split("/")[2]), "level": 1}
                       for link in parsed.links])
     for url, kind in (errors or {}).items():

@@ -13,7 +13,7 @@ MAX_PAGES = 200  # a list claiming more pages than this is capped; the crawl bud
 def pagination_urls(html: str, url: str) -> list[tuple[str, str]]:
     found = []
     for match in CALL.finditer(html):
-        count, _current, stem, ext = int(match.group(1)), match.group(2), match.group(3), match.group(4)
+        count, stem, ext = int(match.group(1)), match.group(3), match.group(4)
         for number in range(min(count, MAX_PAGES)):
             name = f"{stem}.{ext}" if number == 0 else f"{stem}_{number}.{ext}"
             found.append((urljoin(url, name), "trs:createPageHTML"))

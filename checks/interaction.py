@@ -1,0 +1,97 @@
+"""V-INTER: an online 咨询建言 channel exists and its messages are answered within 3 months."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bs4 import BeautifulSoup
+
+from checks.columns import find_column
+from checks.common import column_page, require_home
+from checks.dates import parse_date
+from checks.model import Context, Evidence, Finding, Status, Unverifiable
+from checks.registry import check
+from checks.snapshot import Page, Snapshot
+
+ASKED = ("留言时间", "来信时间", "提问时间", "咨询时间", "提交时间")
+ANSWERED = ("答复时间", "回复时间", "办结时间", "反馈时间")
+SUBJECT = ("留言主题", "留言标题", "主题", "标题", "来信标题")
+
+
+@dataclass
+class Message:
+    subject: str
+    asked: date
+    answered: date | None
+    page: str
+
+    def waited(self, today: date) -> int:
+        return ((self.answered or today) - self.asked).days
+
+
+def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
+    return next((i for i, header in enumerate(headers) if any(name in header for name in names)), None)
+
+
+def messages(page: Page) -> list[Message]:
+    """Rows of message tables: a header row naming 留言时间 and 答复时间, one message per row."""
+    found = []
+    soup = BeautifulSoup(page.html, "lxml")
+    for table in soup.find_all("table"):
+        rows = [[re.sub(r"\s+", " ", cell.get_text()).strip() for cell in row.find_all(["th", "td"])]
+                for row in table.find_all("tr")]
+        if not rows:
+            continue
+        headers = [header.replace(" ", "") for header in rows[0]]
+        asked_at, answered_at = _column(headers, ASKED), _column(headers, ANSWERED)
+        if asked_at is None or answered_at is None:
+            continue
+        subject_at = _column(headers, SUBJECT)
+        for row in rows[1:]:
+            if len(row) <= max(asked_at, answered_at):
+                continue
+            asked = parse_date(row[asked_at])
+            if asked:
+                subject = row[subject_at] if subject_at is not None and subject_at < len(row) else ""
+                found.append(Message(subject, asked, parse_date(row[answered_at]), page.url))
+    return found
+
+
+@check(id="interaction.channel", title="互动交流渠道与留言答复", family="interaction",
+       basis="《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决：互动回应差",
+       remedy="开设区长信箱等网上咨询建言渠道，公开留言和答复情况，对每条有效留言在3个月内答复。")
+def channel(snap: Snapshot, ctx: Context) -> Finding:
+    require_home(snap)
+    limits = ctx.thresholds["interaction.channel"]
+    max_wait, window = int(limits["max_wait_days"]), int(limits["window_days"])
+    threshold = f"提供网上咨询建言渠道；近{window}天内的留言均在{max_wait}天内答复"
+    match = find_column(snap, "interaction")
+    if match is None:
+        return Finding(Status.FAIL, "未找到网上咨询建言渠道（如区长信箱、我要咨询），触发单项否决。", value="无渠道",
+                       threshold=threshold)
+    page = column_page(snap, match)
+    evidence = [Evidence(url=match.url, text=f"“{match.anchor}”")]
+    if page is None:
+        return Finding(Status.FAIL, f"互动渠道“{match.anchor}”无法打开：{match.url}", value="无法打开",
+                       threshold=threshold, evidence=evidence)
+    if page.metadata.get("needs_js") and not page.rendered:
+        raise Unverifiable(f"“{match.anchor}”的留言列表由JavaScript加载，本次未能渲染，无法核验答复情况：{match.url}")
+    listed = [m for m in messages(page) if m.asked >= ctx.today - timedelta(days=window)]
+    if not listed:
+        return Finding(Status.WARN, f"设有“{match.anchor}”，但未公开留言及答复情况，无法核验答复时限。",
+                       value="未公开留言", threshold=threshold, evidence=evidence, score=0.5)
+    overdue = [m for m in listed if m.waited(ctx.today) > max_wait]
+    details = {"messages": len(listed), "overdue": [
+        {"subject": m.subject, "asked": m.asked.isoformat(), "answered": m.answered.isoformat() if m.answered else None,
+         "waited_days": m.waited(ctx.today)} for m in overdue]}
+    evidence += [Evidence(url=m.page, text=f"“{m.subject}” 留言于{m.asked.isoformat()}，"
+                          + (f"{m.answered.isoformat()}答复" if m.answered else "至今未答复")
+                          + f"，历时{m.waited(ctx.today)}天") for m in overdue]
+    value = f"{len(overdue)}/{len(listed)}条超期"
+    if overdue:
+        return Finding(Status.FAIL, f"{len(overdue)}条留言超过{max_wait}天未答复，触发单项否决。", value=value,
+                       threshold=threshold, evidence=evidence, details=details)
+    return Finding(Status.PASS, f"设有“{match.anchor}”，近{window}天{len(listed)}条留言均按时答复或仍在期限内。",
+                   value=value, threshold=threshold, evidence=evidence, details=details)
