@@ -1,3 +1,7 @@
 """Every rule family module; importing this registers all checks."""
 
 from checks import disclosure, site  # noqa: F401
+from checks import annual_report  # noqa: F401
+from checks import emergency, interpretation, normative  # noqa: F401
+from checks import ipv6  # noqa: F401
+from checks import freshness, interaction, security  # noqa: F401

@@ -59,6 +59,8 @@ class Context:
     level: str
     today: date
     own_nameserver: bool = False  # the run resolved through its own DNS server (test/demo zone)
+    # the scoring profile's thresholds: check id -> {name: number} (reports/rulebook.yaml)
+    thresholds: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 class Unverifiable(Exception):

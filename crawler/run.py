@@ -7,6 +7,7 @@ process and the DNS resolver is a process-wide setting. JOB.json holds the targe
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from datetime import datetime, timezone
@@ -15,9 +16,10 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.probes import dns_probe
+from crawler.probes import dns_probe, https_probe, ipv6
 from crawler.snapshot import SnapshotWriter
 from crawler.spiders.portal import PortalSpider
+from reports.scoring import load_profile
 
 
 def crawl_settings(job: dict) -> Settings:
@@ -61,6 +63,7 @@ def run(job: dict) -> int:
     )
     host = urlsplit(job["url"]).hostname or ""
     probes = dns_probe.probe(host, job.get("nameserver"))
+    probes += https_probe.probe(job["url"], job.get("nameserver"), job["crawl"]["timeout_s"])
     for row in probes:
         writer.probe(row)
     job["host_rules"] = dns_probe.host_rules(probes) if job.get("nameserver") else {}
@@ -77,7 +80,10 @@ def run(job: dict) -> int:
     process.start()
 
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    v6_rows = ipv6_probes(job)
     writer = SnapshotWriter(job["snapshot"])
+    for row in v6_rows:
+        writer.probe(row)
     writer.set_meta(
         finished_at=datetime.now(timezone.utc).isoformat(),
         duration_s=f"{time.monotonic() - started:.1f}",
@@ -87,6 +93,16 @@ def run(job: dict) -> int:
     )
     writer.close()
     return 0
+
+
+def ipv6_probes(job: dict) -> list[dict]:
+    """After the crawl: the level-2/3 links come from the snapshot it wrote."""
+    try:
+        thresholds = load_profile(job.get("profile") or "default").thresholds
+        return ipv6.probe(job["snapshot"], job["url"], job.get("nameserver"), job["crawl"]["timeout_s"], thresholds)
+    except Exception:  # a bug in the probes must not cost the crawl; the IPv6 checks then say "not probed"
+        logging.getLogger(__name__).exception("IPv6 probes failed")
+        return []
 
 
 def main() -> None:

@@ -5,6 +5,12 @@ Per-file response headers come from `root/_headers.yaml`:
 
     www.example.test:
       /some/page.html: {Content-Type: "text/html"}
+
+What differs between the two address families comes from `root/_families.yaml` (both keys optional):
+
+    www.example.test:
+      ipv4_only: [/old/, /page.html]   # over IPv6 these answer 404 (a trailing / matches a subtree)
+      ipv6_serves: placeholder.test      # over IPv6, serve the files of root/placeholder.test/ instead
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 HEADERS_FILE = "_headers.yaml"
+FAMILIES_FILE = "_families.yaml"
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -105,7 +112,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw_path = urlsplit(self.path).path or "/"
         path = unquote(raw_path)
         host = self._host()
-        site = demo.root / host if host and "/" not in host and not host.startswith((".", "_")) else None
+        ipv6 = self.server.address_family == socket.AF_INET6
+        served = demo.served_host(host, ipv6)
+        site = demo.root / served if served and "/" not in served and not served.startswith((".", "_")) else None
         if site is None or not site.is_dir():
             self._not_found(path, body)
             return
@@ -113,6 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
         if norm.startswith("//"):
             norm = norm[1:]
         if not norm.startswith("/") or ".." in norm.split("/"):
+            self._not_found(path, body)
+            return
+        if ipv6 and demo.ipv4_only(host, norm):
             self._not_found(path, body)
             return
         rel = norm.lstrip("/")
@@ -133,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found(path, body)
             return
         data = target.read_bytes()
-        extra = dict(demo.headers_for(host, site_path))
+        extra = dict(demo.headers_for(served, site_path))
         ctype = extra.pop("Content-Type", None) or content_type(site_path)
         self._send(200, data, ctype, body, extra)
 
@@ -142,12 +154,16 @@ class _Server4(ThreadingHTTPServer):
     address_family = socket.AF_INET
     daemon_threads = True
     allow_reuse_address = False
+    # socketserver's default backlog of 5 overflows under a crawl; a client racing both families
+    # (Twisted tries the next address after 0.3 s) would then land on ::1, where content may differ.
+    request_queue_size = 128
 
 
 class _Server6(ThreadingHTTPServer):
     address_family = socket.AF_INET6
     daemon_threads = True
     allow_reuse_address = False
+    request_queue_size = 128
 
     def server_bind(self):
         self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -164,6 +180,17 @@ class DemoServer:
         self._servers: list[ThreadingHTTPServer] = []
         self._threads: list[threading.Thread] = []
         self._headers: dict[str, dict[str, dict[str, str]]] = {}
+        self._families: dict[str, dict] = {}
+
+    def served_host(self, host: str, ipv6: bool) -> str:
+        """Whose files answer a request for `host` on this address family."""
+        return str(self._families.get(host, {}).get("ipv6_serves") or host) if ipv6 else host
+
+    def ipv4_only(self, host: str, path: str) -> bool:
+        for rule in self._families.get(host, {}).get("ipv4_only") or []:
+            if path == rule or (rule.endswith("/") and path.startswith(rule)):
+                return True
+        return False
 
     def headers_for(self, host: str, site_path: str) -> dict:
         return self._headers.get(host, {}).get(site_path, {})
@@ -176,6 +203,11 @@ class DemoServer:
             for h, paths in (data or {}).items()
         }
 
+    def _load_families(self) -> None:
+        f = self.root / FAMILIES_FILE
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.is_file() else None
+        self._families = {str(host).lower(): dict(rules or {}) for host, rules in (data or {}).items()}
+
     def _bind(self, port: int) -> list[ThreadingHTTPServer]:
         s4 = _Server4(("127.0.0.1", port), _Handler)
         try:
@@ -187,6 +219,7 @@ class DemoServer:
 
     def start(self) -> "DemoServer":
         self._load_headers()
+        self._load_families()
         if self.requested_port:
             servers = self._bind(self.requested_port)
         else:

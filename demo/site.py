@@ -18,6 +18,7 @@ CONTENT_FILE = HERE / "content.yaml"
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 HEADERS_FILE = "_headers.yaml"  # read by demo.server.DemoServer
+FAMILIES_FILE = "_families.yaml"  # read by demo.server.DemoServer: what differs over IPv6
 
 HOST = "www.jinping.demo.test"
 SITE_NAME = "汕头市金平区人民政府"
@@ -82,6 +83,11 @@ class _Builder:
     def days_ago(self, n: int) -> _dt.date:
         return self.today - _dt.timedelta(days=int(n))
 
+    def _when(self, item: dict, key: str = "published") -> _dt.date:
+        """A fixed date, or one relative to today (`days` / `written_days` ago) for items that must stay recent."""
+        relative = item.get("days" if key == "published" else f"{key}_days")
+        return self.days_ago(relative) if relative is not None else _date(item[key])
+
     # -- generic page kinds --------------------------------------------------
     def column(self, path: str, label: str, crumbs: list, nav: str, column_type: str, **col: Any) -> None:
         col.setdefault("label", label)
@@ -122,6 +128,7 @@ class _Builder:
         (self.dest / HEADERS_FILE).write_text(
             yaml.safe_dump({HOST: self.headers}, allow_unicode=True, sort_keys=True), encoding="utf-8"
         )
+        (self.dest / FAMILIES_FILE).write_text(yaml.safe_dump({HOST: self.c["ipv6"]}), encoding="utf-8")
 
     def static(self) -> None:
         for f in sorted(STATIC.rglob("*")):
@@ -202,24 +209,28 @@ class _Builder:
         jd_href = {j["id"]: f"/zwgk/zcjd/content/post_{j['id']}.html" for j in self.c["zcjd"]}
         titles = {p["id"]: p["title"] for p in self.c["zcwj"] + self.c["zcjd"]}
         policies, interps = [], []
-        for p in sorted(self.c["zcwj"], key=lambda p: _date(p["published"]), reverse=True):
-            pub, written = _date(p["published"]), _date(p["written"])
+        for p in sorted(self.c["zcwj"], key=self._when, reverse=True):
+            pub, written = self._when(p), self._when(p, "written")
             art = {
                 "title": p["title"], "pubdate": _stamp(pub, p["id"]), "source": p["issuer"], "doc_no": p["doc_no"],
                 "meta_style": "govcn",
                 "meta": {"索引号": p["index_no"], "主题分类": p["topic"], "发文机关": p["issuer"],
-                         "成文日期": _cn(written), "发文字号": p["doc_no"], "发布日期": _cn(pub)},
+                         "成文日期": _cn(written), "发文字号": p["doc_no"], "发布日期": _cn(pub),
+                         "有效性": p.get("validity", "")},
                 "paras": p["paras"],
                 "signature": [p["issuer"], f"{written.year}年{written.month}月{written.day}日"],
-                "related": [],
+                "related": [], "attachments": p.get("attachments", []),
             }
+            for attachment in art["attachments"]:
+                self.write(attachment["href"], make_pdf(p["title"], p["paras"]))
             if p.get("interpretation"):
                 j = p["interpretation"]
                 art["related"].append({"kind": "相关解读", "title": titles[j], "href": jd_href[j]})
             self.article(pol_href[p["id"]], art, "政策文件", zcwj_crumbs, "zcwj")
-            policies.append({"title": p["title"], "href": pol_href[p["id"]], "date": pub.isoformat()})
-        for j in sorted(self.c["zcjd"], key=lambda j: _date(j["published"]), reverse=True):
-            pub = _date(j["published"])
+            policies.append({"title": p["title"], "href": pol_href[p["id"]], "date": pub.isoformat(),
+                             "normative": "规〔" in p["doc_no"]})
+        for j in sorted(self.c["zcjd"], key=self._when, reverse=True):
+            pub = self._when(j)
             art = {"title": j["title"], "pubdate": _stamp(pub, j["id"]), "source": j["source"], "paras": j["paras"],
                    "related": []}
             if j.get("policy"):
@@ -231,6 +242,9 @@ class _Builder:
                     items=policies, siblings=sib, parent_label="政务公开")
         self.column("/zwgk/zcjd/index.html", "政策解读", zcjd_crumbs[:2] + [("政策解读", None)], "zcjd", "政务公开",
                     items=interps, siblings=sib, parent_label="政务公开")
+        # the central list of 行政规范性文件 (issue 5): listed and downloadable, but no search
+        self.column("/zwgk/gfxwj/index.html", "规范性文件", zcwj_crumbs[:2] + [("规范性文件", None)], "zcwj", "政务公开",
+                    items=[p for p in policies if p["normative"]], siblings=sib, parent_label="政务公开")
         return policies, interps
 
     def emergency(self) -> None:
@@ -271,8 +285,11 @@ class _Builder:
                     intro="<p>根据《中华人民共和国政府信息公开条例》第二十条规定，主动公开本行政机关的下列政府信息。</p>")
 
     # -- annual reports ------------------------------------------------------
-    def _report_lines(self, org: str, year: int) -> list[str]:
+    def _report_lines(self, org: str, year: int, unbalanced: bool = False) -> list:
+        """The report text; tables are ("table", rows) entries, drawn as <table> in HTML and as one
+        line per row in PDF/DOCX (how real attachments flatten them)."""
         n = year - 2018
+        tables = self._report_tables(year, unbalanced)
         return [
             "一、总体情况",
             f"{year}年，{org}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
@@ -280,15 +297,71 @@ class _Builder:
             "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六部分组成。",
             "二、主动公开政府信息情况",
             f"本年度制发规范性文件{2 + n % 3}件，现行有效件数{10 + n}件；行政许可处理决定数量{1200 + 37 * n}件。",
+            ("table", tables[0]),
             "三、收到和处理政府信息公开申请情况",
             f"本年度新收政府信息公开申请{20 + 3 * n}件，上年结转{n % 4}件，均在法定期限内予以答复。",
+            ("table", tables[1]),
             "四、政府信息公开行政复议、行政诉讼情况",
             f"本年度因政府信息公开引起的行政复议{n % 3}件，行政诉讼{n % 2}件，结果均为维持。",
+            ("table", tables[2]),
             "五、存在的主要问题及改进情况",
             "政策解读形式还不够丰富，部分栏目更新不够及时。下一步将加强业务培训，完善信息发布协调机制。",
             "六、其他需要报告的事项",
             "本年度未收取信息处理费。",
         ]
+
+    @staticmethod
+    def _report_tables(year: int, unbalanced: bool) -> list[list[list]]:
+        """Tables 二, 三, 四 in the format of the report's year (2019 format up to 2020, 2021 format after)."""
+        n = year - 2018
+        if year <= 2020:
+            two = [["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", 0, 0, 0],
+                   ["规范性文件", 2 + n % 3, 2 + n % 3, 10 + n],
+                   ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", 180, 6, 1200 + 37 * n],
+                   ["其他对外管理服务事项", 12, 0, 40], ["行政处罚", 96, 2, 310], ["行政强制", 8, 0, 5],
+                   ["信息内容", "上一年项目数量", "本年增/减"], ["行政事业性收费", 3, 0],
+                   ["信息内容", "采购项目数量", "采购总金额"], ["政府集中采购", 42, 1860]]
+        else:
+            two = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", 0, 0, 0],
+                   ["行政规范性文件", 2 + n % 3, 1, 10 + n], ["信息内容", "本年处理决定数量"],
+                   ["行政许可", 1200 + 37 * n], ["行政处罚", 310], ["行政强制", 5],
+                   ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", 0]]
+        new = [20 + 3 * n, 2, 0, 0, 1, 0]
+        carried = [n % 4, 0, 0, 0, 0, 0]
+        pending = [1, 0, 0, 0, 0, 0]
+        done = [a + b - c for a, b, c in zip(new, carried, pending)]
+        partial = [1, 0, 0, 0, 0, 0]
+        refused = [1, 0, 0, 0, 0, 0]
+        unable = [2, 0, 0, 0, 0, 0]
+        granted = [d - p - r - u for d, p, r, u in zip(done, partial, refused, unable)]
+        if unbalanced:  # planted defect: the carry-over row does not add up
+            pending = [pending[0] + 2] + pending[1:]
+
+        def row(label, values):
+            return [label] + values + [sum(values)]
+
+        three = [["申请人情况", "自然人", "法人或其他组织", "总计"],
+                 ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+                 row("一、本年新收政府信息公开申请数量", new), row("二、上年结转政府信息公开申请数量", carried),
+                 ["三、本年度办理结果"], row("（一）予以公开", granted),
+                 row("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", partial),
+                 row("（三）不予公开", refused), row("（四）无法提供", unable), row("（五）不予处理", [0] * 6),
+                 row("（六）其他处理", [0] * 6), row("（七）总计", done), row("四、结转下年度继续办理", pending),
+                 ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]]
+        four = [["行政复议", "行政诉讼"], ["未经复议直接起诉", "复议后起诉"],
+                ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3,
+                [n % 3, 0, 0, 0, n % 3, n % 2, 0, 0, 0, n % 2, 0, 0, 0, 0, 0]]
+        return [two, three, four]
+
+    @staticmethod
+    def _flat(lines: list) -> list[str]:
+        out = []
+        for line in lines:
+            if isinstance(line, tuple):
+                out += [" ".join(str(cell) for cell in cells) for cells in line[1]]
+            else:
+                out.append(line)
+        return out
 
     def annual_reports(self) -> None:
         cfg = self.c["ndbg"]
@@ -299,13 +372,13 @@ class _Builder:
             if pub > self.today:
                 continue
             title = f"{SITE_NAME}{r['year']}年政府信息公开工作年度报告"
-            lines = self._report_lines("金平区人民政府", r["year"])
+            lines = self._report_lines("金平区人民政府", r["year"], r.get("unbalanced", False))
             att = r.get("attachment")
             if att and att.endswith(".pdf"):
-                self.write(att, make_pdf(title, lines))
+                self.write(att, make_pdf(title, self._flat(lines)))
                 href = att
             elif att and att.endswith(".docx"):
-                self.write(att, make_docx(title, lines, creator=self.site["office"],
+                self.write(att, make_docx(title, self._flat(lines), creator=self.site["office"],
                                           created=f"{pub.isoformat()}T09:00:00Z"))
                 href = att
             else:
@@ -319,19 +392,26 @@ class _Builder:
                 continue
             title = f"{r['org']}{r['year']}年政府信息公开工作年度报告"
             href = f"/zwgk/ndbg/content/post_{r['id']}.html"
-            self.article(href, {"title": title, "pubdate": _stamp(pub, r["id"]), "source": r["org"],
-                                "paras": self._report_paras(self._report_lines(r["short"], r["year"]))},
-                         "政府信息公开年报", crumbs, "zwgk")
+            lines = self._report_lines(r["short"], r["year"])
+            art = {"title": title, "pubdate": _stamp(pub, r["id"]), "source": r["org"],
+                   "paras": self._report_paras(lines)}
+            if r.get("attachment"):  # the page only points to the report as a PDF
+                self.write(r["attachment"], make_pdf(title, self._flat(lines)))
+                art.update(paras=["详见附件。"], attachments=[{"label": f"{title}.pdf", "href": r["attachment"]}])
+            self.article(href, art, "政府信息公开年报", crumbs, "zwgk")
             items.append({"title": title, "href": href, "date": pub.isoformat()})
         items.sort(key=lambda i: i["date"], reverse=True)
         self.column("/zwgk/ndbg/index.html", "政府信息公开年报", crumbs[:2] + [("政府信息公开年报", None)], "zwgk",
                     "政务公开", items=items, siblings=self._zwgk_subs(), parent_label="政务公开")
 
     @staticmethod
-    def _report_paras(lines: list[str]) -> list[str]:
+    def _report_paras(lines: list) -> list[str]:
         out = []
         for line in lines:
-            if line[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}:
+            if isinstance(line, tuple):
+                rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>" for cells in line[1])
+                out.append(f'<table class="report-table" border="1">{rows}</table>')
+            elif line[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}:
                 out.append(f"<h3>{line}</h3>")
             else:
                 out.append(line)
@@ -353,6 +433,7 @@ class _Builder:
             {"label": "依申请公开", "href": "/zwgk/ysqgk/index.html"},
             {"label": "政策文件", "href": "/zwgk/zcwj/index.html"},
             {"label": "政策解读", "href": "/zwgk/zcjd/index.html"},
+            {"label": "规范性文件", "href": "/zwgk/gfxwj/index.html"},
             {"label": "应急管理", "href": "/zwgk/yjgl/index.html"},
             {"label": "政务公开专栏（旧版）", "href": "/zwgk/old/index.html", "desc": "2019年以前发布的政务公开信息"},
         ]

@@ -31,6 +31,7 @@ from reports.result import SCHEMA_ID, write_result
 from reports.scoring import load_profile, score
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TIME_LIMIT_PROBLEM = "crawl exceeded its time limit and was stopped"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -73,6 +74,7 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
     job = {
         "site": site.id, "url": site.url, "snapshot": str(snapshot), "crawl": limits,
         "nameserver": nameserver, "log_file": str(log_file), "log_level": options.log_level,
+        "profile": options.profile,  # the IPv6 probes size themselves by its thresholds
         # Loopback servers (demo, tests) need no politeness delays.
         "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
     }
@@ -86,7 +88,7 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        return "crawl exceeded its time limit and was stopped"
+        return TIME_LIMIT_PROBLEM
     except BaseException:  # Ctrl-C: stop the crawler too, then let the interrupt end the run
         process.send_signal(signal.SIGINT)
         try:
@@ -140,7 +142,9 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
     try:
         ctx = Context(site_id=site.id, site_name=site.name, site_url=site.url, level=site.level,
                       today=options.today or datetime.now(SHANGHAI).date(),
-                      own_nameserver=bool(options.nameserver or site.nameserver))
+                      # what the crawl did, not what this invocation says: rescore has no --nameserver
+                      own_nameserver=bool(snap.meta.get("nameserver")),
+                      thresholds=profile.thresholds)
         findings = [finding_dict(r.spec, r.finding) for r in run_checks(snap, ctx)]
         attach_screenshots(findings, out, host_rules(snap.probes()) if ctx.own_nameserver else {},
                            take_new=options.render and options.screenshots)

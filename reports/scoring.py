@@ -57,6 +57,8 @@ class Profile(Strict):
     veto_cap: float = 59
     vetoes: list[Veto] = Field(default_factory=list)
     modules: list[Module]
+    # check id -> named numbers the check measures against (handed to checks as Context.thresholds)
+    thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _points_add_up(self):
@@ -90,8 +92,12 @@ def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set
     if name not in book.profiles:
         raise RulebookError(f"{path}: no profile named '{name}' (have: {', '.join(book.profiles)})")
     profile = book.profiles[name]
+    if name != "default" and "default" in book.profiles:
+        # thresholds belong to the checks, not to a scoring method: unset ones come from the default
+        profile.thresholds = {**book.profiles["default"].thresholds, **profile.thresholds}
     if known_checks is not None:
         named = [check for module in profile.modules for check in module.checks] + [v.check for v in profile.vetoes]
+        named += list(profile.thresholds)
         unknown = [check for check in named if check not in known_checks]
         if unknown:
             raise RulebookError(f"{path}: profile '{name}': unknown check id '{unknown[0]}'")

@@ -40,7 +40,7 @@ def host_rules(rows: list[dict]) -> dict[str, str]:
     """host → first IPv4 address (else IPv6) found by the probe."""
     rules: dict[str, str] = {}
     for row in rows:
-        if row["ok"] and row["target"] not in rules:
+        if row["kind"] in ("dns_a", "dns_aaaa") and row["ok"] and row["target"] not in rules:
             address = row["detail"].split()[0]
             rules[row["target"]] = f"[{address}]" if ":" in address else address
     return rules

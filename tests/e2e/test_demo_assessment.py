@@ -60,18 +60,30 @@ def test_findings_are_exactly_the_planted_defects(rendered_run):
     broken = findings["site.broken_links"]["details"]["broken"]
     assert sorted(path(b["url"]) for b in broken) == sorted(expect["site.broken_links"]["broken"])
     assert all(b["source"] and b["anchor"] for b in broken), "the office needs the page and anchor to fix it"
+    assert [path(s["url"]) for s in findings["site.columns_updated"]["details"]["stale"]] == \
+        expect["site.columns_updated"]["stale"]
+    assert [path(b["url"]) for b in findings["site.blank_columns"]["details"]["blank"]] == expect["site.blank_columns"]["blank"]
+    assert [m["subject"] for m in findings["interaction.channel"]["details"]["overdue"]] == \
+        expect["interaction.channel"]["overdue"]
+    assert sorted([path(h["url"]), h["kind"]] for h in findings["site.security_content"]["details"]["hits"]) == \
+        sorted(expect["site.security_content"]["hits"])
+    assert findings["site.https"]["value"] == expect["site.https"]["value"]
 
 
 def test_score_and_outputs(rendered_run):
-    result, _, out = rendered_run
+    result, snap, out = rendered_run
     assert result["schema"] == "govscan.result/1"
     assert 0 < result["score"]["total"] < 100 and result["score"]["grade"] in ("合格", "良好", "优秀", "不合格")
     html = (out / "scorecard.html").read_text(encoding="utf-8")
+    assert [veto["id"] for veto in result["score"]["vetoes"]] == DEFECTS["vetoes"]
+    assert "触发单项否决，评定为不合格" in html and result["score"]["grade"] == "不合格" and result["score"]["total"] <= 59
     assert "<script" not in html.lower() and 'href="javascript:' not in html
     assert "政府信息公开制度" in html and "暂无信息" in html
-    shots = [f["evidence"][0]["screenshot"] for f in result["findings"] if f["status"] in ("fail", "warn")]
+    # every failing or warned finding whose first evidence is a page the crawl fetched has a screenshot
+    shots = [f["evidence"][0]["screenshot"] for f in result["findings"] if f["status"] in ("fail", "warn")
+             and f["evidence"] and snap.outcome(f["evidence"][0]["url"]).fetched]
     assert all(shots) and all((out / shot).stat().st_size > 5_000 for shot in shots)
-    assert html.count('src="data:image/jpeg;base64,') == len(set(shots))
+    assert html.count('src="data:image/jpeg;base64,') == len(shots)
     csv = (out / "rectification.csv").read_text(encoding="utf-8-sig")
     assert len(csv.strip().splitlines()) >= 1 + sum(1 for e in DEFECTS["expect"].values() if e["status"] != "pass")
 
