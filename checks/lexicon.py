@@ -138,3 +138,116 @@ COLUMNS["normative"] = Concept(
     ("gfxwj", "xzgfxwj", "gfxwjk", "gzk", "zfgz", "gfxwjml"),
     "规",
 )
+
+# 依申请公开 (条例第二十七至二十九条, rulebook §3.2 OGI-27-29).
+COLUMNS["request"] = Concept(
+    "依申请公开",
+    ("政府信息依申请公开", "依申请公开政府信息", "政府信息公开申请", "依申请公开平台", "在线申请公开", "网上申请公开",
+     "依申请公开专栏"),
+    ("ysqgk", "ysq", "zfxxgksq", "ysqgkpt"),
+    "申请",
+)
+# 权责清单 (要点2020 (一), rulebook §8.1).
+COLUMNS["power_list"] = Concept(
+    "权责清单",
+    ("权力清单", "责任清单", "权力和责任清单", "权力清单和责任清单", "权责清单公开", "部门权责清单", "权责事项清单",
+     "权责清单目录", "政府部门权责清单"),
+    ("qzqd", "qlqd", "zrqd", "qlzrqd", "qlqdzrqd"),
+    "清单",
+)
+# Service portals run by a province (or the State Council) that host district lists and forms; the
+# crawl records links to them but does not fetch them.
+SERVICE_PORTAL_HOSTS = ("gdzwfw.gov.cn", "gjzwfw.gov.cn", "zjzwfw.gov.cn", "jszwfw.gov.cn", "hbzwfw.gov.cn",
+                        "sczwfw.gov.cn")
+
+# Key areas of 条例第二十、二十一条 with a column of their own (issue 9, rulebook §3.1 rows 7, 9, 10,
+# 13, 14): lexicon concept per area.
+COLUMNS["area_finance"] = Concept(
+    "财政预决算",
+    ("预决算", "财政预决算公开", "预决算公开", "财政预算", "部门预决算", "财政资金", "政府预决算", "财政信息",
+     "预算决算", "部门预算决算"),
+    ("czyjs", "yjsgk", "czxx", "czzj", "yjs"),
+    "算",
+)
+COLUMNS["area_health"] = Concept(
+    "公共卫生",
+    ("公共卫生信息", "疫情信息", "疫情防控", "卫生健康", "卫生健康信息", "疾病预防控制", "传染病疫情", "医疗卫生"),
+    ("ggws", "yqfk", "wsjk", "yqxx"),
+    "卫生",
+)
+COLUMNS["area_procurement"] = Concept(
+    "政府采购",
+    ("政府采购信息", "采购公告", "采购信息", "政府集中采购", "采购意向", "政府采购公告", "招标采购"),
+    ("zfcg", "cggg", "cgxx"),
+    "采购",
+)
+COLUMNS["area_projects"] = Concept(
+    "重大建设项目",
+    ("重大项目", "重点项目", "重点建设项目", "重大建设项目信息", "重大建设项目批准和实施", "重大项目建设"),
+    ("zdjsxm", "zdxm", "zdjs"),
+    "项目",
+)
+COLUMNS["area_civil_service"] = Concept(
+    "公务员招考",
+    ("公务员招录", "考试录用公务员", "公务员考录", "招考录用", "人事招考", "招录信息", "人事招录", "招考信息"),
+    ("gwyzk", "gwyzl", "rszk", "zkxx"),
+    "招",
+)
+COLUMNS["area_public_enterprises"] = Concept(
+    "公共企事业单位信息公开",
+    ("公共企事业单位", "公共企事业单位办事公开", "企事业单位信息公开", "公共企事业单位公开"),
+    ("ggqsydw", "qsydwxxgk", "ggqsy"),
+    "企事业",
+)
+# 领导信息 and 领导分工 (条例第二十条（二）负责人姓名; 要点2020 六(一): the leader in charge of 政务公开 named).
+COLUMNS["leaders"] = Concept(
+    "领导信息",
+    ("领导之窗", "领导分工", "政府领导", "领导简介", "领导介绍", "领导成员", "领导班子", "负责人信息", "区领导",
+     "县领导", "市领导", "局领导", "领导风采", "领导活动"),
+    ("ldxx", "ldzc", "ldfg", "zfld", "ldjj", "ldbz"),
+    "领导",
+)
+# 政务新媒体 list (rulebook §1.3, §8.8) and the platforms its accounts run on, with the words naming them.
+COLUMNS["new_media"] = Concept(
+    "政务新媒体",
+    ("新媒体矩阵", "政务新媒体矩阵", "两微一端", "政务微博", "政务微信", "新媒体", "政务新媒体名录", "新媒体平台",
+     "政务新媒体账号", "官方微信", "官方微博", "微信公众号"),
+    ("xmt", "zwxmt", "xmtjz"),
+    "媒体",
+)
+NEW_MEDIA_PLATFORMS = {
+    "微信公众号": ("微信公众号", "微信公众平台", "公众号", "微信"),
+    "微博": ("新浪微博", "微博"),
+    "抖音": ("抖音",),
+    "今日头条": ("今日头条", "头条号", "头条"),
+    "快手": ("快手",),
+    "微信视频号": ("视频号",),
+    "客户端": ("客户端", "APP", "App"),
+    "小程序": ("小程序",),
+    "哔哩哔哩": ("哔哩哔哩", "B站"),
+}
+# 政府公报 (国办发〔2016〕80号: the 标准文本; rulebook §8.7). 统计公报 is another thing and never matches.
+COLUMNS["gazette"] = Concept(
+    "政府公报",
+    ("公报", "区政府公报", "市政府公报", "县政府公报", "人民政府公报", "政府公报专栏", "政府公报数据库"),
+    ("zfgb", "gb"),
+    "政府公报",
+)
+# 意见征集 on draft decisions (要点2020 (二); 重大行政决策程序暂行条例, rulebook §8.4).
+COLUMNS["consultation"] = Concept(
+    "意见征集",
+    ("征求意见", "公开征求意见", "网上征集", "民意征集", "征集调查", "草案征求意见", "决策预公开", "重大行政决策预公开",
+     "政策草案意见征集", "意见征集专栏", "草案意见征集", "决策征求意见"),
+    ("yjzj", "zqyj", "myzj", "zjdc", "jcygk"),
+    "征",
+)
+# 机构职能 (条例第二十条（二）; 要点2020 (一) 机构职能目录; rulebook §8.2).
+COLUMNS["functions"] = Concept(
+    "机构职能",
+    ("机构职能目录", "机构设置", "职能职责", "机构概况", "部门职能", "机构信息", "组织机构", "机构与职能", "内设机构",
+     "主要职责", "机构职能信息", "部门机构职能"),
+    ("jgzn", "jgsz", "znzz", "jggk", "zzjg", "jgznml"),
+    "机构",
+)
+# A phone number as offices print it: "联系电话：0754-88888812", "电话：（0754）8888 8812".
+PHONE_PATTERN = r"电\s*话\s*[:：]?\s*[(（]?0\d{2,3}[)）\-－]?\s*\d{3,4}\s*\d{4}"

@@ -121,6 +121,7 @@ class _Builder:
         self.fdzdgknr()
         self.annual_reports()
         self.disclosure_pages()
+        self.consultations()
         self.gkmlpt()
         self.misc()
         self.topics(news)
@@ -272,7 +273,7 @@ class _Builder:
             crumbs = base + [(sub["label"], colpath)]
             items = []
             for it in sub["items"]:
-                pub = _date(it["published"])
+                pub = self._when(it)
                 href = f"/zwgk/fdzdgknr/{sub['slug']}/content/post_{it['id']}.html"
                 art = {"title": it["title"], "pubdate": _stamp(pub, it["id"]), "source": it["source"],
                        "paras": it["paras"], "attachments": it.get("attachments", [])}
@@ -435,6 +436,8 @@ class _Builder:
             {"label": "政策解读", "href": "/zwgk/zcjd/index.html"},
             {"label": "规范性文件", "href": "/zwgk/gfxwj/index.html"},
             {"label": "应急管理", "href": "/zwgk/yjgl/index.html"},
+            {"label": "意见征集", "href": "/zwgk/yjzj/index.html"},
+            {"label": "政务新媒体", "href": "/zwgk/xmt/index.html"},
             {"label": "政务公开专栏（旧版）", "href": "/zwgk/old/index.html", "desc": "2019年以前发布的政务公开信息"},
         ]
         # the platform itself: labelled 政务公开 (a synonym, not the standard 政府信息公开)
@@ -461,8 +464,37 @@ class _Builder:
                           "<p>受理机构：汕头市金平区人民政府办公室；办公地址：汕头市金平区金砂路金平区行政中心3楼；"
                           "联系电话：0754-88888812。</p>"
                           '<p>申请须知详见<a href="../xxgkzn/index.html">政府信息公开指南</a>。</p>')
+        rows = "".join(f"<tr><td>{n}</td><td>{m['name']}</td><td>{m['platform'] or '—'}</td><td>{m['owner']}</td></tr>"
+                       for n, m in enumerate(self.c["xmt"], 1))
+        self.column("/zwgk/xmt/index.html", "政务新媒体", base + [("政务新媒体", None)], "zwgk", "政务公开",
+                    siblings=self._zwgk_subs(), parent_label="政务公开",
+                    intro="<p>金平区政务新媒体名录（按国办发〔2018〕123号要求公开，如有变更及时更新）。</p>"
+                          '<table class="list-table" border="1"><tr><th>序号</th><th>账号名称</th><th>平台</th>'
+                          f"<th>主办单位</th></tr>{rows}</table>")
         # planted defect: soft 404 (HTTP 200 with a "page does not exist" body)
         self.render("soft404.html", "/zwgk/old/index.html", {"title": "页面不存在", "crumbs": [], "nav": ""})
+
+    def consultations(self) -> None:
+        """意见征集: each notice states its window (from publication for `window_days` days); 采纳情况
+        notices are listed in the same column."""
+        crumbs = [("首页", "/index.html"), ("政务公开", "/zwgk/index.html"), ("意见征集", "/zwgk/yjzj/index.html")]
+        items = []
+        for c in self.c["yjzj"]:
+            start = self._when(c)
+            end = start + _dt.timedelta(days=c["window_days"] - 1)
+            window = (f"征求意见时间：{_cn(start)}至{_cn(end)}。请于截止日期前将意见建议通过电子邮件或信函反馈至"
+                      f"{c['source']}。")
+            notices = [(c, c["paras"] + [window], start)]
+            if c.get("feedback"):
+                notices.append((c["feedback"], c["feedback"]["paras"], self._when(c["feedback"])))
+            for notice, paras, pub in notices:
+                href = f"/zwgk/yjzj/content/post_{notice['id']}.html"
+                self.article(href, {"title": notice["title"], "pubdate": _stamp(pub, notice["id"]),
+                                    "source": c["source"], "paras": paras}, "意见征集", crumbs, "zwgk")
+                items.append({"title": notice["title"], "href": href, "date": pub.isoformat()})
+        items.sort(key=lambda i: i["date"], reverse=True)
+        self.column("/zwgk/yjzj/index.html", "意见征集", crumbs[:2] + [("意见征集", None)], "zwgk", "政务公开",
+                    items=items, siblings=self._zwgk_subs(), parent_label="政务公开")
 
     def gkmlpt(self) -> None:
         items = self.c["gkmlpt"]
