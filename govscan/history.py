@@ -1,8 +1,9 @@
 """History: every run of every site, findings stored change-only, mail deliveries.
 
 SQLite at <var>/govscan.db by default, PostgreSQL (or any SQLAlchemy URL) via GOVSCAN_DB_URL.
-History is never lost: the schema only grows (`ensure_schema` adds missing tables and columns,
-never drops or rewrites), and each write is one transaction.
+History is never lost: the schema changes only through the Alembic revisions in
+govscan/migrations/ (upgrades only, applied when the database is opened; the baseline adopts a
+database from before migrations existed), and each write is one transaction.
 
 A finding row covers a stretch of consecutive complete runs of one site in which a check kept
 the same status and measured value: `first_seen`/`first_seq` when it started, `last_confirmed`/
@@ -12,13 +13,16 @@ contains its `seq`.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, inspect,
-                        select, text)
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, select,
+                        text)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -27,6 +31,8 @@ OK, UNREACHABLE, TIMEOUT, ERROR = "ok", "unreachable", "timeout", "error"
 RUNNING, INTERRUPTED = "running", "interrupted"
 FINISHED = (OK, UNREACHABLE, TIMEOUT, ERROR)
 NEEDS_ACTION = ("fail", "warn")
+TREND_RUNS = 366  # a year of nightly runs in a scorecard's trend
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # runs are dated in Beijing time
 RESOLVED = ("pass", "info", "not_applicable")
 
 
@@ -95,6 +101,20 @@ class DeliveryRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ProbeRow(Base):
+    """One availability probe of a home page (`govscan probe`, hourly): V-AVAIL is judged on 7 days."""
+
+    __tablename__ = "probes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 @dataclass
 class Changes:
     """What changed in a run against the previous complete run of the same site."""
@@ -107,21 +127,53 @@ class Changes:
     still_failing: int = 0
 
 
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back the stored UTC time without its zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def trend_point(run: RunRow) -> dict:
+    at = utc(run.started_at)
+    return {"run": run.id, "at": at.isoformat(timespec="seconds"), "date": at.astimezone(SHANGHAI).date().isoformat(),
+            "total": run.total, "grade": run.grade,
+            "modules": {module["id"]: module.get("score") for module in run.modules or []}}
+
+
 def database_url(var: Path) -> str:
     return os.environ.get("GOVSCAN_DB_URL") or f"sqlite:///{Path(var).resolve() / 'govscan.db'}"
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create missing tables and add missing columns; never drop or alter what exists."""
-    Base.metadata.create_all(engine)
-    existing = inspect(engine)
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            present = {column["name"] for column in existing.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present:
-                    kind = column.type.compile(dialect=engine.dialect)
-                    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest revision; at most one process migrates at a time."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "govscan:migrations")
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return  # the usual case: no lock, no writes
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(7060)"))  # released at commit
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def _migration_lock(engine: Engine):
+    """SQLite runs DDL outside transactions: two processes opening a new database (nightly and the
+    hourly probe) would both create its tables. A lock file beside it keeps them apart."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 class History:
@@ -131,7 +183,7 @@ class History:
         # SQLite: several worker threads write; wait for the lock rather than fail.
         connect_args = {"timeout": 60} if url.startswith("sqlite") else {}
         self.engine = create_engine(url, connect_args=connect_args)
-        ensure_schema(self.engine)
+        migrate(self.engine)
 
     @classmethod
     def open(cls, var: Path) -> "History":
@@ -157,6 +209,8 @@ class History:
         """Close a run with its outcome, score and (for `ok` runs) its findings, in one transaction."""
         with self._session() as session, session.begin():
             run = session.scalars(select(RunRow).where(RunRow.id == run_id)).one()
+            if run.outcome == OK and outcome != OK:
+                self._forget_findings(session, run)
             run.outcome, run.error, run.finished_at = outcome, error, now()
             if result is not None:
                 run.profile = result["run"]["profile"]
@@ -183,6 +237,17 @@ class History:
                                        value=finding["value"], title=finding["title"], message=finding["message"],
                                        first_seen=run.started_at, last_confirmed=run.started_at,
                                        first_seq=run.seq, last_seq=run.seq))
+
+    def _forget_findings(self, session: Session, run: RunRow) -> None:
+        """A run recorded complete that then failed (its report could not be written) leaves the
+        findings' stretches as they were before it, so the next run is compared with the one before."""
+        previous = self._previous_ok(session, run)
+        for row in session.scalars(select(FindingRow).where(FindingRow.site_id == run.site_id,
+                                                            FindingRow.last_seq == run.seq)):
+            if row.first_seq == run.seq:
+                session.delete(row)
+            else:
+                row.last_seq, row.last_confirmed = previous.seq, previous.started_at
 
     @staticmethod
     def _previous_ok(session: Session, run: RunRow) -> RunRow | None:
@@ -243,7 +308,42 @@ class History:
                 changes.fixed.append(item)
         return changes
 
+    def report(self, run_id: str) -> dict:
+        """The `history` section of the run's result.json: what changed since the previous complete
+        run, and the trend of the site's complete runs (same profile: totals of different models are
+        not comparable) up to and including this one, oldest first."""
+        changes = self.changes(run_id)  # empty unless this run is complete
+        with self._session() as session:
+            run = session.scalars(select(RunRow).where(RunRow.id == run_id)).one()
+            previous = self._previous_ok(session, run)
+            trend = list(session.scalars(
+                select(RunRow).where(RunRow.site_id == run.site_id, RunRow.outcome == OK, RunRow.profile == run.profile,
+                                     RunRow.seq <= run.seq).order_by(RunRow.seq.desc()).limit(TREND_RUNS)))[::-1]
+        return {
+            "previous": trend_point(previous) if previous else None,
+            "total_delta": changes.total_delta,
+            "new_failures": changes.new_failures,
+            "fixed": changes.fixed,
+            "still_failing": changes.still_failing,
+            "trend": [trend_point(row) for row in trend],
+        }
+
     # -- deliveries ----------------------------------------------------------------------------
+
+    # -- availability probes --------------------------------------------------------------------
+
+    def record_probe(self, site, probe: dict) -> None:
+        """probe: {url, ok, status, elapsed_ms, error, at (optional datetime)}."""
+        with self._session() as session, session.begin():
+            session.merge(SiteRow(id=site.id, name=site.name, url=site.url, level=site.level, parent=site.parent))
+            session.flush()
+            session.add(ProbeRow(site_id=site.id, at=probe.get("at") or now(), url=probe["url"], ok=bool(probe["ok"]),
+                                 status=probe.get("status"), elapsed_ms=probe.get("elapsed_ms"), error=probe.get("error")))
+
+    def probes(self, site_id: str, since: datetime) -> list[ProbeRow]:
+        with self._session() as session:
+            return list(session.scalars(select(ProbeRow).where(ProbeRow.site_id == site_id, ProbeRow.at >= since)
+                                        .order_by(ProbeRow.at)))
 
     def record_delivery(self, key: str, run_id: str | None, recipients: list[str], status: str, attempts: int,
                         error: str | None = None) -> None:

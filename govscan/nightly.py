@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 from govscan.config import ConfigError, Site, load_targets
-from govscan.history import ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNREACHABLE, History
+from govscan.history import ERROR, FINISHED, OK, TIMEOUT, UNREACHABLE, History
 from govscan.mail import SmtpSettings, digest_message, scorecard_message, send, smtp_settings
-from govscan.pipeline import TIME_LIMIT_PROBLEM, Options, assess, new_run_id
+from govscan.pipeline import Options, assess, new_run_id
 from reports.render import SHANGHAI
 
 OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", TIMEOUT: "超时", ERROR: "出错"}
@@ -80,25 +80,6 @@ class SiteReport:
     mail: str = "—"
 
 
-def classify(site: Site, out: Path, result: dict) -> tuple[str, str | None]:
-    """A finished assessment's outcome: did we actually examine the site?"""
-    from checks.snapshot import Snapshot
-
-    problem = result["crawl"].get("problem")
-    if problem == TIME_LIMIT_PROBLEM:
-        return TIMEOUT, problem
-    snapshot = Snapshot(out / "snapshot.sqlite")
-    try:
-        home = snapshot.outcome(site.url)
-    finally:
-        snapshot.close()
-    if not home.fetched:
-        return UNREACHABLE, f"{home.error or 'no answer'}: {home.message}".rstrip(": ")
-    if problem:
-        return ERROR, problem
-    return OK, None
-
-
 def pages_so_far(snapshot: Path) -> int:
     """Pages the crawler has written so far (for the progress bar); 0 while it cannot be read."""
     try:
@@ -123,20 +104,19 @@ class Nightly:
     def assess_site(self, site: Site) -> SiteReport:
         run_id = new_run_id()
         out = self.var / "runs" / site.id / run_id
-        self.history.start_run(site, run_id, out, night=self.night)
         report = SiteReport(site, run_id, path=out)
         with self.lock:
             self.active[site.id] = out
         log.info("%s: started (%s)", site.id, out)
-        try:
-            out, report.result = assess(site, replace(self.options, run_id=run_id))
-            report.outcome, report.error = classify(site, out, report.result)
+        try:  # the pipeline records the run in history (running, then its outcome) and classifies it
+            out, report.result = assess(site, replace(self.options, run_id=run_id), self.history, self.night,
+                                        self.stopping.is_set)
         except Exception as exc:  # one site's trouble never stops the night
-            report.outcome, report.error = ERROR, f"{type(exc).__name__}: {exc}"
+            report.error = f"{type(exc).__name__}: {exc}"
             log.exception("%s: assessment failed", site.id)
-        if self.stopping.is_set():
-            report.outcome, report.error = INTERRUPTED, "stopped by the operator (Ctrl-C); run again at the next start"
-        self.history.finish_run(run_id, report.outcome, report.result, report.error)
+        run = self.history.run(run_id)  # None when even recording its start failed
+        if run is not None:
+            report.outcome, report.error = run.outcome, run.error
         with self.lock:
             self.active.pop(site.id, None)
         log.info("%s: %s%s", site.id, report.outcome, f" ({report.error})" if report.error else "")
@@ -294,12 +274,23 @@ def select_sites(sites: dict[str, Site], ids_text: str | None, label: str) -> li
     return [sites[site_id] for site_id in dict.fromkeys(ids)]
 
 
+def write_night_index(sites: list[Site], history: History, var: Path) -> None:
+    """The overview of every site (not only tonight's) is redone at the end of each night."""
+    from govscan.index import write_index
+
+    try:
+        log.info("index: %s", write_index(sites, history, var / "index.html"))
+    except Exception:  # the night's assessments and mail stand without it
+        log.exception("index: could not be written")
+
+
 def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, options: Options) -> int:
     """Everything `govscan nightly` does; configuration problems raise ConfigError before any crawl."""
     from checks.registry import all_checks
     from reports.scoring import RulebookError, load_profile
 
-    sites = select_sites(load_targets(targets_file), ids_text, Path(targets_file).name)
+    all_sites = load_targets(targets_file)
+    sites = select_sites(all_sites, ids_text, Path(targets_file).name)
     smtp = smtp_settings(os.environ)
     try:
         load_profile(options.profile, known_checks=set(all_checks()))
@@ -320,6 +311,7 @@ def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, opti
                     reports = nightly.run(update)
             else:
                 reports = nightly.run()
+            write_night_index(list(all_sites.values()), history, var)
             history.close()
     except LockBusy as exc:
         print(f"govscan: {exc}", file=sys.stderr)

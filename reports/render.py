@@ -6,6 +6,7 @@ Crawled text is untrusted: Jinja2 autoescapes everything, and only http(s) URLs 
 from __future__ import annotations
 
 import base64
+import math
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -58,6 +59,46 @@ def environment() -> Environment:
     return env
 
 
+TREND_WIDTH = 300  # drawing width inside the 360-unit viewBox; labels take the rest
+
+
+def trend_scale(values: list[float]) -> tuple[float, float]:
+    """A y range in whole tens around the values, so a few points of change are visible."""
+    low, high = min(values), max(values)
+    low, high = max(0.0, math.floor(low / 10) * 10), min(100.0, math.ceil(high / 10) * 10)
+    return (low, high) if high > low else (max(0.0, low - 10), max(high, 10.0))
+
+
+def polyline(xs: list[float], values: list[float | None], low: float, high: float, top: float, height: float) -> str:
+    """SVG points of a line; runs without a value (module not assessed then) are left out."""
+    return " ".join(f"{x:.1f},{top + height * (1 - (min(max(v, low), high) - low) / (high - low)):.1f}"
+                    for x, v in zip(xs, values) if v is not None)
+
+
+def trend_chart(result: dict) -> dict | None:
+    """Geometry of the trend (x by time, y by score) for the template, or None before the second run."""
+    points = (result.get("history") or {}).get("trend") or []
+    totals = [p["total"] for p in points if p["total"] is not None]
+    if len(points) < 2 or not totals:
+        return None
+    times = [datetime.fromisoformat(p["at"]).timestamp() for p in points]
+    span = (times[-1] - times[0]) or 1.0
+    xs = [TREND_WIDTH * (t - times[0]) / span for t in times]
+    low, high = trend_scale(totals)
+    step = 10 if high - low <= 40 else 20
+    modules = []
+    for module in result["score"]["modules"]:
+        values = [p["modules"].get(module["id"]) for p in points]
+        if any(v is not None for v in values) and module["points"]:
+            modules.append({"module": module, "line": polyline(xs, values, 0, module["points"], 0, 16)})
+    return {
+        "first": points[0]["date"], "last": points[-1]["date"], "runs": len(points),
+        "total": polyline(xs, [p["total"] for p in points], low, high, 0, 120),
+        "grid": [(value, 120 * (1 - (value - low) / (high - low))) for value in range(int(low), int(high) + 1, step)],
+        "modules": modules,
+    }
+
+
 def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
     findings = {finding["check"]: finding for finding in result["findings"]}
     grouped = []
@@ -73,6 +114,7 @@ def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
         # failures first: they are what an inspector counts
         actions=sorted((f for f in result["findings"] if f["status"] in NEEDS_ACTION), key=lambda f: f["status"] != "fail"),
         not_checked=[f for f in result["findings"] if f["status"] in ("unverifiable", "error")],
+        history=result.get("history"), trend=trend_chart(result),
     )
 
 

@@ -74,6 +74,36 @@ class FindingItem(Open):
     evidence: list[EvidenceItem]
 
 
+class RunPoint(Open):
+    """One complete run of the site, as the trend and the comparison show it."""
+
+    run: str
+    at: str
+    date: str  # Beijing time
+    total: float | None
+    grade: str | None
+    modules: dict[str, float | None]  # module id -> score
+
+
+class ChangedItem(Open):
+    check: str
+    title: str
+    status: Status
+    message: str
+    before: Status | None  # its status in the previous run; None when the check did not run then
+
+
+class HistoryInfo(Open):
+    """The run against the site's earlier complete runs, computed when the run was recorded."""
+
+    previous: RunPoint | None
+    total_delta: float | None
+    new_failures: list[ChangedItem]
+    fixed: list[ChangedItem]
+    still_failing: int
+    trend: list[RunPoint]  # oldest first, this run last
+
+
 class ResultModel(Open):
     schema_: Literal["govscan.result/1"]
     site: SiteInfo
@@ -81,6 +111,7 @@ class ResultModel(Open):
     crawl: CrawlInfo
     score: ScoreInfo
     findings: list[FindingItem]
+    history: HistoryInfo | None = None  # absent when the run was not recorded (e.g. re-scored elsewhere)
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from govscan.config import Site
 from govscan.history import INTERRUPTED, OK, RUNNING, UNREACHABLE, History
@@ -122,3 +122,84 @@ def test_upgrade_adds_tables_and_columns_without_losing_history(db_url):
         assert history.delivered("digest:2026-11-25")
     finally:
         history.close()
+
+
+def revision(engine) -> str | None:
+    with engine.connect() as db:
+        return db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_a_new_database_is_created_by_the_migrations(db_url):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    history = History(db_url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", "govscan:migrations")
+        assert revision(history.engine) == ScriptDirectory.from_config(config).get_current_head()
+        assert {"sites", "runs", "findings", "deliveries", "probes"} <= set(inspect(history.engine).get_table_names())
+        record(history, "r1", {"a": "fail"})
+        History(db_url).close()  # opening a database at head again changes nothing
+        assert set(history.findings("r1")) == {"a"}
+    finally:
+        history.close()
+
+
+def test_a_database_from_before_migrations_is_adopted_with_its_rows(db_url):
+    """What `ensure_schema` (no Alembic) left behind: every table, rows in them, no alembic_version."""
+    from govscan.history import Base
+
+    engine = create_engine(db_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    before = History.__new__(History)  # the store's own writes, without its migration step
+    before.engine = create_engine(db_url)
+    record(before, "r1", {"a": "fail", "b": "pass"})
+    record(before, "r2", {"a": "pass", "b": "pass"})
+    before.record_delivery("office:r2", "r2", ["a@example.org"], "sent", 1)
+    before.record_probe(SITE, {"url": SITE.url, "ok": True, "status": 200, "elapsed_ms": 80})
+    before.close()
+    assert "alembic_version" not in inspect(create_engine(db_url)).get_table_names()
+
+    history = History(db_url)
+    try:
+        assert revision(history.engine) is not None
+        assert [run.id for run in history.runs(SITE.id)] == ["r1", "r2"]
+        assert [c["check"] for c in history.changes("r2").fixed] == ["a"]
+        assert history.delivered("office:r2") and len(history.probes(SITE.id, history.run("r1").started_at)) == 1
+        record(history, "r3", {"a": "pass", "b": "pass"})  # and it goes on from there, change-only
+        assert history.findings("r3")["b"].first_seq == history.run("r1").seq
+    finally:
+        history.close()
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(db_url):
+    """The nightly and the hourly probe may start together on a fresh machine."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = "import sys; from govscan.history import History; History(sys.argv[1]).close()"
+    processes = [subprocess.Popen([sys.executable, "-c", code, db_url], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    errors = [process.communicate(timeout=60)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * 4, errors
+    engine = create_engine(db_url)
+    with engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_complete_run_that_then_fails_leaves_no_trace_in_the_findings(history):
+    record(history, "r1", {"a": "fail", "b": "pass"})
+    record(history, "r2", {"a": "pass", "b": "pass"})
+    history.finish_run("r2", "error", error="OSError: disk full")  # its scorecard could not be written
+    with history.engine.connect() as db:
+        assert db.execute(text('SELECT "check", status FROM findings ORDER BY "check"')).all() == [("a", "fail"),
+                                                                                                ("b", "pass")]
+    record(history, "r3", {"a": "fail", "b": "pass"})
+    assert history.changes("r3").previous_run == "r1" and history.changes("r3").new_failures == []
+    assert {check: row.first_seq for check, row in history.findings("r3").items()} == \
+        {"a": history.run("r1").seq, "b": history.run("r1").seq}

@@ -3,6 +3,7 @@ mail goes to a real SMTP server; a nightly killed midway is completed by the nex
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -90,7 +91,12 @@ def test_one_bad_site_never_spoils_the_night(portal, local_site, hanging_server,
     assert runs["portal"].total is not None and runs["portal"].grade and len(history.findings(runs["portal"].id)) > 5
     for run in runs.values():
         assert (var / "runs" / run.site_id / run.id).is_dir() and run.path == str(var / "runs" / run.site_id / run.id)
-    assert (var / "runs" / "portal" / runs["portal"].id / "result.json").exists()
+    portal_result = json.loads((var / "runs" / "portal" / runs["portal"].id / "result.json").read_text(encoding="utf-8"))
+    assert portal_result["history"]["previous"] is None  # recorded once, by the pipeline, before rendering
+    assert [point["run"] for point in portal_result["history"]["trend"]] == [runs["portal"].id]
+    index = (var / "index.html").read_text(encoding="utf-8")  # the overview of the night
+    for name in (demo.SITE_NAME, "某某街道办事处", "已下线站点", "卡死站点", "无法访问"):
+        assert name in index
 
     mail = office_mail(mailbox)
     assert set(mail) == {("portal-office@example.org",), ("street@example.org", "street-head@example.org"),

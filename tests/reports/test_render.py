@@ -1,7 +1,9 @@
 """The scorecard never turns crawled text into markup, and result.json keeps its schema."""
 
 import copy
+import datetime
 import json
+import re
 
 import pytest
 from pydantic import ValidationError
@@ -71,3 +73,50 @@ def test_spreadsheet_cells_cannot_start_formulas():
     hostile = copy.deepcopy(RESULT)
     hostile["findings"][0]["message"] = "=HYPERLINK(\"http://evil\")"
     assert rectification_rows(hostile)[0]["问题描述"].startswith("'=")
+
+
+def with_history(runs: int = 30) -> dict:
+    """RESULT as the pipeline records it after `runs` nightly runs, the last one losing 3.5 points."""
+    result = copy.deepcopy(RESULT)
+    last = datetime.datetime(2026, 11, 25, 2, tzinfo=datetime.timezone.utc)
+    nights = [last - datetime.timedelta(days=runs - 1 - day) for day in range(runs - 1)]
+    trend = [{"run": f"r{day}", "at": night.isoformat(), "date": night.date().isoformat(), "total": 60.0 + day % 15,
+              "grade": "合格", "modules": {"A": 6.0 + day % 5}} for day, night in enumerate(nights)]
+    previous = dict(trend[-1], total=73.5)
+    trend[-1] = previous
+    trend.append({"run": "r1", "at": "2026-11-25T02:00:00+00:00", "date": "2026-11-25", "total": 70.0,
+                  "grade": "合格", "modules": {"A": 8.4}})
+    result["history"] = {
+        "previous": previous, "total_delta": -3.5, "still_failing": 2, "trend": trend,
+        "new_failures": [{"check": "site.broken_links", "title": "链接可用性", "status": "fail",
+                          "message": f"发现错链：{HOSTILE}", "before": "pass"}],
+        "fixed": [{"check": "site.identity", "title": "网站标识", "status": "pass", "message": "齐全", "before": "warn"}],
+    }
+    return result
+
+
+def test_history_shows_change_what_changed_and_trend():
+    result = with_history()
+    ResultModel.check(result)
+    html = scorecard_html(result)
+    assert "-3.5 分" in html and "较上次（" + result["history"]["previous"]["date"] + "）" in html
+    assert "新增问题（1项）" in html and "已整改（1项）" in html and "仍未整改 2 项" in html
+    assert "<script>" not in html  # changed items carry crawled text too
+    totals, modules = re.findall(r'<polyline[^>]*points="([^"]*)"', html)
+    assert len(totals.split()) == len(modules.split()) == 30  # one point per run, x by time, left to right
+    xs = [float(point.split(",")[0]) for point in totals.split()]
+    assert xs == sorted(xs) and xs[0] == 0 and xs[-1] == 300
+    ys = [float(point.split(",")[1]) for point in totals.split()]
+    assert ys[-2] < ys[-1]  # lower score, lower on the chart (larger y)
+
+
+def test_first_run_and_unrecorded_run():
+    first = copy.deepcopy(RESULT)
+    first["history"] = {"previous": None, "total_delta": None, "new_failures": [], "fixed": [], "still_failing": 0,
+                        "trend": [{"run": "r1", "at": "2026-11-25T02:00:00+00:00", "date": "2026-11-25",
+                                   "total": 70.0, "grade": "合格", "modules": {"A": 8.4}}]}
+    ResultModel.check(first)
+    html = scorecard_html(first)
+    assert "首次评估" in html and "<polyline" not in html and "与上次评估相比" not in html
+    plain = scorecard_html(RESULT)
+    assert "较上次" not in plain and "首次评估" not in plain and "<polyline" not in plain
