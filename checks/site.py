@@ -9,17 +9,18 @@ from checks.common import describe_error, require_home
 from checks.lexicon import SOFT_404_MARKERS
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
-from checks.snapshot import Snapshot
+from checks.snapshot import Link, Snapshot
 
 INDICATORS_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
 # Statuses that say "not for you" rather than "not there": could not verify, never broken.
 UNVERIFIABLE_STATUS = {401, 403, 407, 429}
 
 
-@check(id="site.availability", title="网站可访问性", basis=INDICATORS_2019 + " 单项否决：站点无法访问",
+@check(id="site.reachable", title="本次检测时首页可访问", basis=INDICATORS_2019 + " 单项否决：站点无法访问",
        family="site", remedy="排查服务器、网络和域名解析，确保首页稳定可访问，并建立可用性监测。")
-def availability(snap: Snapshot, ctx: Context) -> Finding:
-    threshold = "首页15秒内可打开（单项否决以连续7天、每天20次以上监测为准）"
+def reachable(snap: Snapshot, ctx: Context) -> Finding:
+    """What this crawl saw. One observation: the veto itself is site.availability's, over 7 days."""
+    threshold = "首页15秒内可打开"
     outcome = snap.outcome(snap.start_url)
     evidence = [Evidence(url=snap.start_url)]
     dns = [probe for probe in snap.probes() if probe["kind"].startswith("dns_")]
@@ -40,6 +41,36 @@ def availability(snap: Snapshot, ctx: Context) -> Finding:
                        threshold=threshold, evidence=evidence)
     return Finding(Status.PASS, "本次检测时网站首页可正常访问。", value=f"HTTP {home.status}", threshold=threshold,
                    evidence=evidence)
+
+
+@check(id="site.availability", title="网站可用性（连续监测）", basis=INDICATORS_2019 + " 单项否决：站点无法访问",
+       family="site", remedy="排查服务器、网络和域名解析，确保首页稳定可访问；使用 govscan probe 每小时监测。")
+def availability(snap: Snapshot, ctx: Context) -> Finding:
+    """V-AVAIL: ≥20 probes a day over 7 days; a failure is no page within 15 s; veto at ≥5% failures."""
+    import json
+
+    limits = ctx.thresholds["site.availability"]
+    days, needed = int(limits["days"]), int(limits["min_probes"])
+    probes = snap.probes("availability")
+    failed = [probe for probe in probes if not probe["ok"]]
+    threshold = f"连续{days}天、不少于{needed}次监测，打不开（15秒内）的比例低于{limits['fail_share']:.0%}"
+    if len(probes) < needed:
+        raise Unverifiable(f"近{days}天仅有{len(probes)}次首页可用性监测记录，不足{needed}次，无法按检查指标判定"
+                           "（请用 govscan probe 每小时监测）。")
+    share = len(failed) / len(probes)
+    value = f"{len(failed)}/{len(probes)}次失败（{share:.1%}）"
+    evidence = [Evidence(url=probe["target"], text=f"{probe['at']} " + (json.loads(probe["detail"]).get("error") or ""))
+                for probe in failed[:20]]
+    details = {"probes": len(probes), "failed": len(failed), "share": round(share, 4)}
+    if share >= limits["fail_share"]:
+        return Finding(Status.FAIL, f"近{days}天{len(probes)}次监测中{len(failed)}次首页无法打开（{share:.1%}），"
+                       "达到单项否决标准。", value=value, threshold=threshold, evidence=evidence, details=details)
+    if share >= limits["warn_share"]:
+        return Finding(Status.WARN, f"近{days}天{len(probes)}次监测中{len(failed)}次首页无法打开（{share:.1%}），"
+                       "尚未达到单项否决标准，但可用性不足。", value=value, threshold=threshold, evidence=evidence,
+                       details=details, score=0.5)
+    return Finding(Status.PASS, f"近{days}天{len(probes)}次监测中首页可用率{1 - share:.1%}。", value=value,
+                   threshold=threshold, evidence=evidence, details=details)
 
 
 IDENTIFIERS = {
@@ -109,6 +140,33 @@ def is_soft_404(page) -> bool:
     return any(marker in head for marker in SOFT_404_MARKERS) and len(page.text) < 3000
 
 
+def external_link_outcomes(snap: Snapshot, ctx: Context) -> tuple[list, list, int]:
+    """(broken, unverified, checked) for the home page's outbound links probed after the crawl."""
+    import json
+
+    broken, unverified, checked = [], [], 0
+    for row in snap.probes("external_link"):
+        detail = json.loads(row["detail"])
+        link = Link(detail["source"], row["target"], detail["anchor"], "a", False)
+        status, error = detail.get("status"), detail.get("error")
+        if row["ok"]:
+            checked += 1
+        elif status in UNVERIFIABLE_STATUS:
+            unverified.append((link, f"HTTP {status}"))
+        elif status is not None and status >= 400:
+            broken.append((link, f"HTTP {status}（外部链接）"))
+            checked += 1
+        elif error == "no_address" and not ctx.own_nameserver:
+            broken.append((link, "外部链接的域名无法解析"))
+            checked += 1
+        elif error in ("refused", "reset"):
+            broken.append((link, "外部链接连接被拒绝"))
+            checked += 1
+        else:  # timeouts, no route, a test zone that does not know the outside world
+            unverified.append((link, f"外部链接无法核验（{error}）"))
+    return broken, unverified, checked
+
+
 @check(id="site.broken_links", title="链接可用性（错链、断链）", basis=INDICATORS_2019 + " 功能设计：链接可用性",
        family="site", remedy="按清单逐一修正或删除无法打开的链接和附件，并定期开展链接检测。")
 def broken_links(snap: Snapshot, ctx: Context) -> Finding:
@@ -136,7 +194,11 @@ def broken_links(snap: Snapshot, ctx: Context) -> Finding:
         else:
             unchecked += 1
     checked = len(internal) - unchecked - len(unverified)
-    threshold = "站内链接与附件均可正常打开"
+    external_broken, external_unverified, external_checked = external_link_outcomes(snap, ctx)
+    broken += external_broken
+    unverified += external_unverified
+    checked += external_checked
+    threshold = "站内链接、附件和首页外部链接均可正常打开"
     evidence = [Evidence(url=link.target, text=f"{why}；所在页面：{link.source}；链接文字：“{link.anchor or '（无）'}”")
                 for link, why in broken]
     details = {
@@ -199,3 +261,42 @@ def https(snap: Snapshot, ctx: Context) -> Finding:
                        evidence=evidence, details=details)
     return Finding(Status.PASS, f"支持HTTPS访问（{tls.get('version')}），证书有效" + (f"，剩余{days}天" if days is not None else "") + "。",
                    value=f"证书剩余{days}天", threshold=threshold, evidence=evidence, details=details)
+
+
+# Failures that say nothing about the search itself: our side could not get there.
+_SEARCH_UNREACHED = {"no_address", "timeout", "no_route", "network"}
+
+
+@check(id="site.search", title="站内搜索可用", basis=INDICATORS_2019 + " 功能设计：站内搜索", family="site",
+       remedy="提供覆盖全站的站内搜索，确保新发布的信息能及时被检索到，并按栏目、时间分类展示结果。")
+def search(snap: Snapshot, ctx: Context) -> Finding:
+    import json
+
+    home = require_home(snap)
+    rows = snap.probes("search")
+    if not rows:
+        raise Unverifiable("本次未进行站内搜索检测。")
+    probe = json.loads(rows[0]["detail"])
+    threshold = "用近期发布信息的完整标题检索，结果中能找到该信息"
+    if not probe["forms"]:
+        if home.metadata.get("needs_js") and not home.rendered:
+            raise Unverifiable("首页由JavaScript生成且未渲染，无法确认是否提供站内搜索。")
+        return Finding(Status.FAIL, "首页未提供站内搜索框。", value="无搜索", threshold=threshold,
+                       evidence=[Evidence(url=home.url)])
+    if not probe["query"]:
+        raise Unverifiable("首页列表中未找到可用于检索的近期信息标题，无法检测站内搜索。")
+    if probe["method"] != "get":
+        raise Unverifiable(f"搜索表单以{probe['method'].upper()}方式提交，未自动检测：{probe['action']}")
+    evidence = [Evidence(url=probe["url"], text=f"检索词：“{probe['query']}”（{probe['article']}）")]
+    details = {key: probe.get(key) for key in ("query", "article", "action", "status", "error")}
+    if rows[0]["ok"]:
+        return Finding(Status.PASS, f"用近期信息标题“{probe['query']}”检索，搜索结果中找到了该信息。", value="可检索",
+                       threshold=threshold, evidence=evidence, details=details)
+    if probe.get("error") in _SEARCH_UNREACHED:
+        raise Unverifiable(f"站内搜索服务无法访问（{probe.get('message') or probe['error']}），本项无法核验：{probe['action']}")
+    if not probe.get("error") and probe.get("scripted") and (probe.get("status") or 500) < 400:
+        raise Unverifiable(f"搜索结果由JavaScript加载，本次无法读取，请人工核验：{probe['url']}")
+    problem = (f"搜索页面返回错误（HTTP {probe['status']}）" if probe.get("status") and probe["status"] >= 400
+               else f"搜索服务访问失败（{probe.get('error')}）" if probe.get("error")
+               else f"用近期信息标题“{probe['query']}”检索，结果中未找到该信息")
+    return Finding(Status.FAIL, problem + "。", value="检索不到", threshold=threshold, evidence=evidence, details=details)

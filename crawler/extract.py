@@ -109,6 +109,7 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
             links.append(Link(target=target, anchor=anchor[:500], tag=tag_name, context=context))
 
     metadata["hidden_links"] = hidden_links(soup, base_url)
+    metadata["forms"] = search_forms(soup, base_url)
     for tag in soup(_INVISIBLE):
         tag.decompose()
     metadata["document"] = document_metadata(soup)
@@ -120,6 +121,22 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
 
 def _compact(text: str) -> str:
     return re.sub(r"[\s\u3000]", "", text)
+
+
+def search_forms(soup: BeautifulSoup, base_url: str) -> list[dict]:
+    """Forms with one free-text field (site search boxes): where they submit and what they send."""
+    forms = []
+    for form in soup.find_all("form"):
+        fields = form.find_all(["input", "textarea"])
+        text = [f for f in fields if f.name == "input" and (f.get("type") or "text").lower() in ("text", "search")
+                and f.get("name")]
+        if len(text) != 1 or form.find("textarea") or form.find("input", attrs={"type": "password"}):
+            continue
+        hidden = {f["name"]: f.get("value", "") for f in fields
+                  if (f.get("type") or "").lower() == "hidden" and f.get("name")}
+        forms.append({"action": urljoin(base_url, (form.get("action") or "").strip()),
+                      "method": (form.get("method") or "get").lower(), "field": text[0]["name"], "hidden": hidden})
+    return forms[:5]
 
 
 # Inline styles that hide an element from visitors: how injected link farms stay invisible.

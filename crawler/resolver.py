@@ -52,13 +52,18 @@ def lookup(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> list[str]
 
 
 def addresses(resolver: dns.resolver.Resolver, name: str) -> list[str]:
-    """IPv4 first, then IPv6; IP literals pass through."""
+    """The IPv4 addresses, or the IPv6 ones when there are none; IP literals pass through.
+
+    The crawl sees the site as most visitors do; IPv6 is measured on its own by the IPv6 probes.
+    Offering both would let Twisted's happy-eyeballs switch families between requests, and a
+    page missing only over IPv6 would look like a broken link.
+    """
     try:
         ipaddress.ip_address(name)
         return [name]
     except ValueError:
         pass
-    return lookup(resolver, name, "A") + lookup(resolver, name, "AAAA")
+    return lookup(resolver, name, "A") or lookup(resolver, name, "AAAA")
 
 
 @implementer(IHostResolution)

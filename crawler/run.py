@@ -16,10 +16,9 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.probes import dns_probe, https_probe, ipv6
+from crawler.probes import dns_probe, external_links, https_probe, ipv6, search_probe
 from crawler.snapshot import SnapshotWriter
 from crawler.spiders.portal import PortalSpider
-from reports.scoring import load_profile
 
 
 def crawl_settings(job: dict) -> Settings:
@@ -80,9 +79,9 @@ def run(job: dict) -> int:
     process.start()
 
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    v6_rows = ipv6_probes(job)
+    late_rows = after_crawl_probes(job)
     writer = SnapshotWriter(job["snapshot"])
-    for row in v6_rows:
+    for row in late_rows:
         writer.probe(row)
     writer.set_meta(
         finished_at=datetime.now(timezone.utc).isoformat(),
@@ -95,14 +94,19 @@ def run(job: dict) -> int:
     return 0
 
 
-def ipv6_probes(job: dict) -> list[dict]:
-    """After the crawl: the level-2/3 links come from the snapshot it wrote."""
-    try:
-        thresholds = load_profile(job.get("profile") or "default").thresholds
-        return ipv6.probe(job["snapshot"], job["url"], job.get("nameserver"), job["crawl"]["timeout_s"], thresholds)
-    except Exception:  # a bug in the probes must not cost the crawl; the IPv6 checks then say "not probed"
-        logging.getLogger(__name__).exception("IPv6 probes failed")
-        return []
+def after_crawl_probes(job: dict) -> list[dict]:
+    """Probes that need what the crawl found: IPv6 of the level-2/3 links, the site search, the home
+    page's outbound links."""
+    arguments = (job["snapshot"], job["url"], job.get("nameserver"), job["crawl"]["timeout_s"])
+    probes = {"IPv6": lambda: ipv6.probe(*arguments, job["thresholds"]), "search": lambda: search_probe.probe(*arguments),
+              "external link": lambda: external_links.probe(*arguments)}
+    rows = []
+    for name, run_probe in probes.items():
+        try:
+            rows += run_probe()
+        except Exception:  # a bug in a probe must not cost the crawl; its checks then say "not probed"
+            logging.getLogger(__name__).exception("%s probes failed", name)
+    return rows
 
 
 def main() -> None:

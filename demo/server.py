@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import html
 import mimetypes
-import os
 import posixpath
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
@@ -127,6 +127,10 @@ class _Handler(BaseHTTPRequestHandler):
         if ipv6 and demo.ipv4_only(host, norm):
             self._not_found(path, body)
             return
+        if norm == "/search":  # the site search: titles containing the query
+            query = parse_qs(urlsplit(self.path).query).get("keywords", [""])[0].strip()
+            self._send(200, search_page(query, demo.search(served, query)), "text/html; charset=utf-8", body)
+            return
         rel = norm.lstrip("/")
         target = site / rel if rel and rel != "." else site
         if target.is_dir():
@@ -170,6 +174,18 @@ class _Server6(ThreadingHTTPServer):
         super().server_bind()
 
 
+SEARCH_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>站内搜索</title></head>
+<body><h1>站内搜索</h1><p>检索词：{query}，共找到{count}条结果</p><ul class="results">{items}</ul></body></html>
+"""
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.S | re.I)
+
+
+def search_page(query: str, hits: list[tuple[str, str]]) -> bytes:
+    items = "".join(f'<li><a href="{html.escape(path)}">{html.escape(title)}</a></li>' for path, title in hits)
+    return SEARCH_PAGE.format(query=html.escape(query), count=len(hits), items=items).encode("utf-8")
+
+
 class DemoServer:
     """Serve `root/<host>/…` on the same port on 127.0.0.1 and ::1."""
 
@@ -181,6 +197,7 @@ class DemoServer:
         self._threads: list[threading.Thread] = []
         self._headers: dict[str, dict[str, dict[str, str]]] = {}
         self._families: dict[str, dict] = {}
+        self._titles: dict[str, list[tuple[str, str]]] = {}
 
     def served_host(self, host: str, ipv6: bool) -> str:
         """Whose files answer a request for `host` on this address family."""
@@ -191,6 +208,23 @@ class DemoServer:
             if path == rule or (rule.endswith("/") and path.startswith(rule)):
                 return True
         return False
+
+    def search(self, host: str, query: str) -> list[tuple[str, str]]:
+        """(path, title) of the pages whose title contains the query; the index is built once."""
+        if host not in self._titles:
+            index = []
+            for file in sorted((self.root / host).rglob("*")):
+                if file.is_file() and file.suffix in ("", ".html", ".htm"):
+                    found = _TITLE.search(file.read_bytes())
+                    if found:
+                        raw = found.group(1)
+                        try:
+                            title = raw.decode("utf-8")
+                        except UnicodeDecodeError:
+                            title = raw.decode("gb18030", errors="replace")
+                        index.append(("/" + file.relative_to(self.root / host).as_posix(), html.unescape(title)))
+            self._titles[host] = index
+        return [(path, title) for path, title in self._titles[host] if query and query in title][:50]
 
     def headers_for(self, host: str, site_path: str) -> dict:
         return self._headers.get(host, {}).get(site_path, {})

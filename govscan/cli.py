@@ -87,6 +87,40 @@ def rescore(run_dir, profile, today):
     click.echo(summary_line(run_dir, result))
 
 
+@main.command()
+@click.argument("site_id", required=False, metavar="SITE")
+@click.option("--all", "all_sites", is_flag=True, help="Probe every site in targets.yaml.")
+@click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where the history database lives (unless GOVSCAN_DB_URL is set).")
+def probe(site_id, all_sites, targets_file, var_dir):
+    """Fetch each home page once (15 s limit) and keep the result: run it hourly from cron or systemd."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crawler.probes.availability import probe_home
+    from govscan.history import History, database_url
+
+    if bool(site_id) == all_sites:
+        fail_config("give either a SITE id or --all")
+    try:
+        sites = load_targets(targets_file)
+    except ConfigError as exc:
+        fail_config(str(exc))
+    if site_id and site_id not in sites:
+        fail_config(f"{targets_file.name}: no site '{site_id}' (known: {', '.join(sites)})")
+    chosen = list(sites.values()) if all_sites else [sites[site_id]]
+    with ThreadPoolExecutor(max_workers=min(8, len(chosen))) as pool:
+        results = list(pool.map(lambda site: probe_home(site.url, site.nameserver), chosen))
+    history = History(database_url(var_dir))
+    try:
+        for site, result in zip(chosen, results):
+            history.record_probe(site, result)
+            state = f"可访问 HTTP {result['status']}" if result["ok"] else f"无法访问（{result['error']}）"
+            click.echo(f"{site.id}: {state}，{result['elapsed_ms']} ms")
+    finally:
+        history.close()
+
+
 @main.command("validate")
 @click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
 def validate(targets_file):
@@ -139,6 +173,27 @@ def mail(run_dir, targets_file, recipients, var_dir):
     click.echo(f"mail {delivery.status} after {delivery.attempts} attempt(s)" +
                (f": {delivery.error}" if delivery.error else ""))
     sys.exit(0 if delivery.status == "sent" else 1)
+
+
+@main.command("index")
+@click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where the history database is (unless GOVSCAN_DB_URL is set).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="The page to write (default VAR/index.html).")
+def index(targets_file, var_dir, out):
+    """Write one page ranking every site of targets.yaml by its latest score, within its level."""
+    from govscan.history import History
+    from govscan.index import write_index
+
+    try:
+        sites = load_targets(targets_file)
+    except ConfigError as exc:
+        fail_config(str(exc))
+    history = History.open(var_dir)
+    try:
+        click.echo(write_index(list(sites.values()), history, out or var_dir / "index.html"))
+    finally:
+        history.close()
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -24,8 +25,9 @@ from checks.model import Context, Status
 from checks.registry import all_checks, run_checks
 from checks.snapshot import Snapshot
 from crawler.probes.dns_probe import host_rules
-from crawler.snapshot import connect as create_snapshot
+from crawler.snapshot import SnapshotWriter, connect as create_snapshot
 from govscan.config import Site
+from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNREACHABLE, History
 from reports.render import write_outputs
 from reports.result import SCHEMA_ID, write_result
 from reports.scoring import load_profile, score
@@ -74,7 +76,9 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
     job = {
         "site": site.id, "url": site.url, "snapshot": str(snapshot), "crawl": limits,
         "nameserver": nameserver, "log_file": str(log_file), "log_level": options.log_level,
-        "profile": options.profile,  # the IPv6 probes size themselves by its thresholds
+        # the probes' sizes (home attempts, level-3 sample) are the profile's thresholds: handed over
+        # here so the crawler needs nothing from the scoring stage
+        "thresholds": load_profile(options.profile).thresholds,
         # Loopback servers (demo, tests) need no politeness delays.
         "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
     }
@@ -135,8 +139,10 @@ def attach_screenshots(findings: list[dict], out: Path, rules: dict[str, str], t
         evidence["screenshot"] = shots.get(evidence["url"]) or (kept if (out / kept).exists() else "")
 
 
-def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, run_meta: dict) -> dict:
-    """Stages 2–4 on a saved snapshot."""
+def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, run_meta: dict,
+                     record: Callable[[dict], dict] | None = None) -> dict:
+    """Stages 2–4 on a saved snapshot. `record` stores the scored run in history and returns its
+    `history` section, before rendering, so the scorecard can show what changed."""
     profile = load_profile(options.profile, known_checks=set(all_checks()))
     snap = Snapshot(snapshot_path)
     try:
@@ -170,25 +176,91 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
         "score": score(findings, profile),
         "findings": findings,
     }
+    if record is not None:
+        result["history"] = record(result)
+    elif run_meta.get("history"):
+        result["history"] = run_meta["history"]
     write_outputs(result, out)
     write_result(out / "result.json", result)  # last: its presence means the run is complete
     return result
 
 
-def assess(site: Site, options: Options) -> tuple[Path, dict]:
+def copy_availability_probes(site: Site, snapshot: Path, options: Options) -> None:
+    """The hourly probes of the last days (history, `govscan probe`) go into the snapshot, so the
+    availability check reads them like everything else it judges, and a rescore sees the same."""
+    from govscan.history import History, database_url
+
+    days = int(load_profile(options.profile).thresholds["site.availability"]["days"])
+    since = datetime.now(timezone.utc) - timedelta(days=days)
+    history = History(database_url(Path(options.var)))
+    try:
+        rows = history.probes(site.id, since)
+    finally:
+        history.close()
+    writer = SnapshotWriter(snapshot)
+    for row in rows:
+        writer.probe({"kind": "availability", "target": row.url, "family": "", "ok": int(row.ok),
+                      "elapsed_ms": row.elapsed_ms, "at": row.at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                      "detail": json.dumps({"status": row.status, "error": row.error}, ensure_ascii=False)})
+    writer.close()
+
+
+def classify(site: Site, out: Path, result: dict) -> tuple[str, str | None]:
+    """A finished assessment's outcome: did we actually examine the site?"""
+    problem = result["crawl"].get("problem")
+    if problem == TIME_LIMIT_PROBLEM:
+        return TIMEOUT, problem
+    snapshot = Snapshot(out / "snapshot.sqlite")
+    try:
+        home = snapshot.outcome(site.url)
+    finally:
+        snapshot.close()
+    if not home.fetched:
+        return UNREACHABLE, f"{home.error or 'no answer'}: {home.message}".rstrip(": ")
+    if problem:
+        return ERROR, problem
+    return OK, None
+
+
+def assess(site: Site, options: Options, history: History | None = None, night: str | None = None,
+           stopping: Callable[[], bool] = lambda: False) -> tuple[Path, dict]:
+    """One assessment, recorded in `history` (opened from options.var when not given): `running`
+    before the crawl, then its outcome and findings before rendering. A run that raises is recorded
+    as an error (interrupted on Ctrl-C, or when `stopping()` says the operator stopped it)."""
+    own_history = history is None
+    history = history or History.open(Path(options.var))
     run_id = options.run_id or new_run_id()
     out = Path(options.out) if options.out else Path(options.var) / "runs" / site.id / run_id
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
-    snapshot = out / "snapshot.sqlite"
-    for stale in (snapshot, out / "crawl.log"):
-        stale.unlink(missing_ok=True)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    problem = crawl(site, options, snapshot, out / "crawl.log")
-    if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
-        create_snapshot(snapshot).close()
-    result = audit_and_report(site, snapshot, out, options,
-                              {"id": run_id, "started_at": started, "crawl_problem": problem})
+    history.start_run(site, run_id, out, night=night)
+
+    def record(result: dict) -> dict:
+        outcome, error = classify(site, out, result)
+        if stopping():
+            outcome, error = INTERRUPTED, "stopped by the operator (Ctrl-C); run again at the next start"
+        history.finish_run(run_id, outcome, result, error)
+        return history.report(run_id)
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
+        snapshot = out / "snapshot.sqlite"
+        for stale in (snapshot, out / "crawl.log"):
+            stale.unlink(missing_ok=True)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        problem = crawl(site, options, snapshot, out / "crawl.log")
+        if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
+            create_snapshot(snapshot).close()
+        copy_availability_probes(site, snapshot, options)
+        result = audit_and_report(site, snapshot, out, options,
+                                  {"id": run_id, "started_at": started, "crawl_problem": problem}, record)
+    except BaseException as exc:
+        # also after `record`: a run without result.json must not stand in history as complete
+        outcome = INTERRUPTED if isinstance(exc, KeyboardInterrupt) or stopping() else ERROR
+        history.finish_run(run_id, outcome, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        if own_history:
+            history.close()
     return out, result
 
 
@@ -206,7 +278,9 @@ def rescore(run_dir: Path, options: Options) -> dict:
         previous = json.loads(previous_path.read_text(encoding="utf-8"))
         site = Site(**previous["site"])
         run_meta = {"id": previous["run"]["id"], "started_at": previous["run"]["started_at"],
-                    "crawl_problem": previous.get("crawl", {}).get("problem")}
+                    "crawl_problem": previous.get("crawl", {}).get("problem"),
+                    # the run's place in history is what it was; under another model it does not compare
+                    "history": previous.get("history") if previous["run"]["profile"] == options.profile else None}
     else:  # the run was interrupted before it wrote a result: rebuild what the snapshot knows
         snap = Snapshot(snapshot)
         meta = dict(snap.meta)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import tempfile
 import sys
 import threading
 from functools import partial
@@ -66,7 +68,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# History and runs of tests go to a scratch folder, never into the checkout's var/.
+TEST_VAR = tempfile.mkdtemp(prefix="govscan-test-var-")
+os.environ["GOVSCAN_VAR"] = TEST_VAR
+
+
 def govscan(*args, **kwargs) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess, as a user would."""
+    """Run the real CLI in a subprocess, as a user would (GOVSCAN_VAR points at the scratch folder
+    unless the test passes --var or its own environment)."""
+    env = kwargs.pop("env", None) or dict(os.environ)
+    env.setdefault("GOVSCAN_VAR", TEST_VAR)
     return subprocess.run([sys.executable, "-m", "govscan", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=kwargs.pop("timeout", 600), **kwargs)
+                          text=True, timeout=kwargs.pop("timeout", 600), env=env, **kwargs)

@@ -16,7 +16,7 @@ def page_html(body: str, title: str = "页面") -> str:
 
 
 def make_snapshot(path: Path, pages: dict, start_url: str | None = None, errors: dict | None = None,
-                  attachments: dict | None = None) -> Snapshot:
+                  attachments: dict | None = None, probes: list[dict] | None = None) -> Snapshot:
     """pages: {url: html | (status, html)}; errors: {url: kind}; attachments: {url: status}."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     writer = SnapshotWriter(path)
@@ -35,6 +35,8 @@ def make_snapshot(path: Path, pages: dict, start_url: str | None = None, errors:
                       for link in parsed.links])
     for url, kind in (errors or {}).items():
         writer.error({"url": url, "kind": kind, "message": kind, "referrer": start_url, "at": ""})
+    for row in probes or []:
+        writer.probe({"family": "", "elapsed_ms": 0, "at": "", "detail": "{}", **row})
     for url, status in (attachments or {}).items():
         writer.attachment({"url": url, "status": status, "type": "pdf", "size": 10})
     writer.close()

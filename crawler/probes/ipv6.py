@@ -166,6 +166,13 @@ class Fetched:
                 "error": self.error, "message": self.message}
 
 
+def ip_literal(host: str):
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
 def remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
@@ -187,6 +194,9 @@ class Prober:
     def address(self, host: str, family: str) -> tuple[str, str]:
         """(address, '') or ('', why not): the first AAAA that counts (global; any address when
         the run uses its own test/demo nameserver), or the first A."""
+        literal = ip_literal(host)
+        if literal is not None:  # http://127.0.0.1:8080/ or http://[::1]/: nothing to resolve
+            return (host, "") if (literal.version == 6) == (family == "ipv6") else ("", f"{host} is not {family}")
         with self._lock:
             if (host, family) not in self._addresses:
                 found = resolve(self.resolver, host, "AAAA" if family == "ipv6" else "A")

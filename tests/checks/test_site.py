@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from checks.model import Context, Status, Unverifiable
-from checks.site import availability, broken_links, identity
+from checks.site import availability, broken_links, identity, reachable
 from tests.snapshots import make_snapshot, page_html
 
 CTX = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25))
@@ -48,14 +48,14 @@ def test_identity_in_unreadable_iframe_is_unverifiable(tmp_path):
         identity(snap, CTX)
 
 
-def test_availability_unreachable_and_robots(tmp_path):
+def test_reachable_unreachable_and_robots(tmp_path):
     snap = make_snapshot(tmp_path / "a.sqlite", {"http://b.test/x": page_html("")}, start_url="http://a.test/",
                          errors={"http://a.test/": "refused"})
-    assert availability(snap, CTX).status is Status.FAIL
+    assert reachable(snap, CTX).status is Status.FAIL
     snap = make_snapshot(tmp_path / "b.sqlite", {"http://b.test/x": page_html("")}, start_url="http://a.test/",
                          errors={"http://a.test/": "robots"})
     with pytest.raises(Unverifiable):
-        availability(snap, CTX)
+        reachable(snap, CTX)
 
 
 def test_broken_links_real_soft_and_unverifiable(tmp_path):
@@ -81,6 +81,59 @@ def test_broken_links_real_soft_and_unverifiable(tmp_path):
 def test_blocked_home_page_is_unverifiable_not_down(tmp_path, status):
     snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": (status, page_html("Access denied"))})
     with pytest.raises(Unverifiable, match=f"HTTP {status}"):
-        availability(snap, CTX)
+        reachable(snap, CTX)
     snap = make_snapshot(tmp_path / "t.sqlite", {"http://a.test/": (500, page_html("error"))})
-    assert availability(snap, CTX).status is Status.FAIL
+    assert reachable(snap, CTX).status is Status.FAIL
+
+
+def probe_rows(total: int, failures: int) -> list[dict]:
+    return [{"kind": "availability", "target": "http://a.test/", "ok": int(i >= failures),
+             "detail": '{"status": null, "error": "timeout"}' if i < failures else '{"status": 200, "error": null}'}
+            for i in range(total)]
+
+
+@pytest.mark.parametrize("total,failures,status", [(168, 1, Status.PASS), (168, 5, Status.WARN), (168, 9, Status.FAIL)])
+def test_availability_over_a_week_of_probes(tmp_path, total, failures, status):
+    from reports.scoring import load_profile
+
+    ctx = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25), thresholds=load_profile().thresholds)
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("")}, probes=probe_rows(total, failures))
+    finding = availability(snap, ctx)
+    assert finding.status is status
+    assert finding.details == {"probes": total, "failed": failures, "share": round(failures / total, 4)}
+
+
+def test_availability_with_too_few_probes_is_unverifiable_not_pass(tmp_path):
+    from reports.scoring import load_profile
+
+    ctx = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25), thresholds=load_profile().thresholds)
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("")}, probes=probe_rows(139, 0))
+    with pytest.raises(Unverifiable, match="仅有139次"):
+        availability(snap, ctx)
+
+
+def search_row(ok: bool, **detail) -> dict:
+    import json
+
+    base = {"forms": 1, "query": "金平区召开安全生产工作会议", "article": "http://a.test/xw/post_1001.html",
+            "action": "http://a.test/search", "method": "get", "url": "http://a.test/search?q=x", "status": 200,
+            "error": "", "message": "", "scripted": False}
+    return {"kind": "search", "target": "http://a.test/search", "ok": int(ok), "detail": json.dumps({**base, **detail})}
+
+
+@pytest.mark.parametrize("ok,detail,status", [
+    (True, {}, Status.PASS),
+    (False, {}, Status.FAIL),
+    (False, {"status": 500}, Status.FAIL),
+    (False, {"forms": 0}, Status.FAIL),
+    (False, {"method": "post"}, Status.UNVERIFIABLE),
+    (False, {"error": "no_address", "status": None}, Status.UNVERIFIABLE),
+    (False, {"scripted": True}, Status.UNVERIFIABLE),
+    (False, {"query": None}, Status.UNVERIFIABLE),
+])
+def test_search_verdicts(tmp_path, ok, detail, status):
+    from checks.registry import CheckSpec, run_one
+    from checks.site import search
+
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("")}, probes=[search_row(ok, **detail)])
+    assert run_one(CheckSpec("site.search", "", "", "", search), snap, CTX).finding.status is status

@@ -85,3 +85,12 @@ def test_hidden_links_are_recorded_with_the_hiding_style():
     assert [(h["target"], h["style"]) for h in hidden] == [
         ("http://casino.example/", "display:none"), ("http://x.test/x", "display:none"),
         ("http://b.example/", "left:-9999px"), ("http://c.example/", "hidden")]
+
+
+def test_search_forms_are_recorded_but_not_logins_or_comment_forms():
+    html = ("<form action='/search' method='get'><input type='hidden' name='siteid' value='44'>"
+            "<input name='q' placeholder='搜索'><button>搜索</button></form>"
+            "<form action='/login' method='post'><input name='user'><input type='password' name='pw'></form>"
+            "<form action='/hdjl/submit'><input name='title'><textarea name='body'></textarea></form>")
+    assert parse_html(html, "http://x.test/a/").metadata["forms"] == [
+        {"action": "http://x.test/search", "method": "get", "field": "q", "hidden": {"siteid": "44"}}]

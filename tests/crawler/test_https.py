@@ -72,7 +72,7 @@ def test_untrusted_certificate_is_reported(tls_site, tmp_path):
     url, nameserver, _ = tls_site
     finding, data = https_finding(tmp_path, url, nameserver)
     assert finding["status"] == "warn" and "证书无效或不受信任" in finding["message"]
-    assert {f["check"]: f["status"] for f in data["findings"]}["site.availability"] == "pass"
+    assert {f["check"]: f["status"] for f in data["findings"]}["site.reachable"] == "pass"
 
 
 def test_trusted_certificate_close_to_expiry(tls_site, tmp_path):

@@ -68,6 +68,29 @@ def test_findings_are_exactly_the_planted_defects(rendered_run):
     assert sorted([path(h["url"]), h["kind"]] for h in findings["site.security_content"]["details"]["hits"]) == \
         sorted(expect["site.security_content"]["hits"])
     assert findings["site.https"]["value"] == expect["site.https"]["value"]
+    duty, duty_expected = findings["power.responsibility_list"]["details"], expect["power.responsibility_list"]
+    assert (path(duty["url"]), duty["newest"]) == (duty_expected["url"], duty_expected["newest"])
+    request, request_expected = findings["request.channel"]["details"], expect["request.channel"]
+    assert path(request["url"]) == request_expected["url"] and not request["missing"]
+    assert request["online"]["verified"] is False and request_expected["online_host"] in request["online"]["how"]
+    areas = findings["disclosure.key_areas"]["details"]
+    assert set(expect["disclosure.key_areas"]["covered"]) <= set(areas["covered"])
+    assert set(expect["disclosure.key_areas"]["missing"]) <= set(areas["missing"])
+    leaders = findings["leaders.named"]["details"]
+    assert [leader["name"] for leader in leaders["leaders"]] == expect["leaders.named"]["leaders"]
+    assert leaders["disclosure_leader"] == expect["leaders.named"]["disclosure_leader"]
+    gazette = findings["gazette.published"]["details"]
+    assert set(expect["gazette.published"]["mentioned_in"]) <= {path(url) for url in gazette["mentioned_in"]}
+    media, media_expected = findings["newmedia.listed"]["details"], expect["newmedia.listed"]
+    assert (path(media["url"]), len(media["accounts"]), media["no_platform"]) == \
+        (media_expected["url"], media_expected["accounts"], media_expected["no_platform"])
+    functions, functions_expected = findings["power.functions_catalog"]["details"], expect["power.functions_catalog"]
+    assert {d["department"]: d["missing"] for d in functions["departments"] if d["missing"]} == functions_expected["incomplete"]
+    assert set(functions_expected["complete"]) <= {d["department"] for d in functions["departments"] if not d["missing"]}
+    assert set(functions_expected["not_listed"]) <= set(functions["not_listed"])
+    decisions, decisions_expected = findings["decisions.participation"]["details"], expect["decisions.participation"]
+    assert [path(url) for url in decisions["short"]] == decisions_expected["short"]
+    assert [path(url) for url in decisions["no_feedback"]] == decisions_expected["no_feedback"]
 
 
 def test_score_and_outputs(rendered_run):
@@ -131,7 +154,7 @@ def test_crawl_over_ipv6_only(portal, tmp_path):
         result, snap = assess_demo(portal, tmp_path / "out", "--no-render", "--max-pages", "20",
                                    nameserver=f"127.0.0.1:{v6_only.port}")
     statuses = {f["check"]: f["status"] for f in result["findings"]}
-    assert statuses["site.availability"] == "pass"
+    assert statuses["site.reachable"] == "pass"
     assert [p["detail"] for p in snap.probes("dns_aaaa")] == ["::1"]
     assert [p["ok"] for p in snap.probes("dns_a")] == [0]
     assert len(snap.pages()) >= 10

@@ -33,7 +33,7 @@ def findings(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo-ipv6")
     with demo.running() as portal:
         job = {"site": "demo", "url": portal.url, "snapshot": str(out / "snapshot.sqlite"), "fast": True,
-               "nameserver": portal.nameserver, "profile": "default",
+               "nameserver": portal.nameserver, "thresholds": load_profile().thresholds,
                "crawl": {"max_pages": 500, "max_depth": 4, "render": False, "robots": True, "timeout_s": 15,
                          "concurrency_per_host": 2, "max_duration_s": 600}}
         (out / "job.json").write_text(json.dumps(job), encoding="utf-8")
