@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from checks.columns import ColumnMatch
+from checks.columns import ColumnMatch, find_column
 from checks.dates import date_from_url, parse_date
-from checks.model import Unverifiable
+from checks.model import Evidence, Finding, Status, Unverifiable, Verdict
 from checks.snapshot import Page, Snapshot
 
 ERROR_WORDS = {
@@ -28,8 +28,28 @@ def require_home(snap: Snapshot) -> Page:
     """The home page, or Unverifiable: without it nothing else on the site can be examined."""
     home = snap.home()
     if home is None or not home.ok:
-        raise Unverifiable("本次检测未能打开网站首页，本项无法检查（见“网站可访问性”一项）。")
+        raise Unverifiable("本次检测未能打开网站首页，本项无法检查（见“本次检测时首页可访问”一项）。")
     return home
+
+
+def open_column(snap: Snapshot, concept: str, threshold: str, missing: str,
+                sources: list[str] | None = None) -> tuple[ColumnMatch, Page]:
+    """The column a check needs and its page. Ends the check when there is nothing to examine: the
+    site has no such column, or its page answers an error (both the site's failure); a page we
+    could not fetch ends it as unverifiable (column_page)."""
+    match = find_column(snap, concept, sources)
+    if match is None:
+        raise Verdict(Finding(Status.FAIL, missing, value="未找到", threshold=threshold))
+    return match, open_page(snap, match, threshold)
+
+
+def open_page(snap: Snapshot, match: ColumnMatch, threshold: str) -> Page:
+    """The column's page; a page answering an error ends the check as the site's failure."""
+    page = column_page(snap, match)
+    if page is None:
+        raise Verdict(Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
+                              threshold=threshold, evidence=[Evidence(url=match.url, text=match.anchor)]))
+    return page
 
 
 # Statuses that say "not for you" rather than "not here": access control or rate limiting.

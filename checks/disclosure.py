@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, require_home, require_list_loaded
+from checks.common import open_column, require_home, require_list_loaded
 from checks.lexicon import ART20_CATEGORIES, ART21_CATEGORIES, BLANK_MARKERS, CATALOGUE_ELEMENTS, STANDARD_AREAS
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -65,15 +65,10 @@ GUIDE_ELEMENTS = {
        family="disclosure", remedy="按2019年修订的条例更新指南，补齐分类、编排体系、获取方式及工作机构名称、地址、办公时间、电话、传真、网址等要素。")
 def guide(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
-    match = find_column(snap, "guide", _platform_sources(snap))
     threshold = "指南载明条例第十二条规定的9项要素，并按2019年修订的条例更新"
-    if match is None:
-        return Finding(Status.FAIL, "未找到政府信息公开指南。", value="未找到", threshold=threshold)
-    page = column_page(snap, match)
+    match, page = open_column(snap, "guide", threshold, "未找到政府信息公开指南。",
+                              _platform_sources(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
-    if page is None:
-        return Finding(Status.FAIL, f"政府信息公开指南页面无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
     text = snap.main_text(page)
     # A guide column may list the guide as one article: read that article too.
     for link in snap.content_links(page.url):
@@ -104,16 +99,10 @@ def guide(snap: Snapshot, ctx: Context) -> Finding:
        remedy="在政府信息公开专栏下设置“政府信息公开制度”子栏目，发布本机关政府信息公开相关工作制度。")
 def rules(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
-    match = find_column(snap, "rules", _platform_sources(snap))
     threshold = "设置“政府信息公开制度”子栏目且有内容"
-    if match is None:
-        return Finding(Status.FAIL, "政府信息公开专栏中未设置“政府信息公开制度”子栏目。", value="未找到",
-                       threshold=threshold)
-    page = column_page(snap, match)
+    match, page = open_column(snap, "rules", threshold, "政府信息公开专栏中未设置“政府信息公开制度”子栏目。",
+                              _platform_sources(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
-    if page is None:
-        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
     count = len(column_items(snap, page.url))
     if not count:
         require_list_loaded(snap, page, match.anchor)
@@ -133,15 +122,10 @@ REPORT_TITLE = re.compile(r"(20\d\d)\s*年?度?.{0,30}(政府信息公开|信息
        remedy="在政府信息公开专栏下设置年报子栏目，集中发布历年政府信息公开工作年度报告。")
 def annual_report_column(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
-    match = find_column(snap, "annual_report", _platform_sources(snap))
     threshold = "设置年报专栏，集中列出历年政府信息公开工作年度报告"
-    if match is None:
-        return Finding(Status.FAIL, "未设置政府信息公开工作年度报告（年报）栏目。", value="未找到", threshold=threshold)
-    page = column_page(snap, match)
+    match, page = open_column(snap, "annual_report", threshold, "未设置政府信息公开工作年度报告（年报）栏目。",
+                              _platform_sources(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
-    if page is None:
-        return Finding(Status.FAIL, f"年报栏目页面无法打开：{match.url}", value="无法打开", threshold=threshold,
-                       evidence=evidence)
     reports = {}
     for link in column_items(snap, page.url):
         title = REPORT_TITLE.search(link.anchor)
@@ -183,20 +167,14 @@ def _coverage(names: list[tuple[str, str, str]], categories: dict) -> dict[str, 
        family="disclosure", remedy="在“法定主动公开内容”子栏目下按条例第二十条（设区的市、县级还包括第二十一条）逐类设置栏目并发布相应信息。")
 def statutory_content(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
-    match = find_column(snap, "statutory", _platform_sources(snap))
     categories = dict(ART20_CATEGORIES)
     art21 = ctx.level in ("city", "district")
     if art21:
         categories.update({f"第二十一条：{name}": words for name, words in ART21_CATEGORIES.items()})
     threshold = f"覆盖条例第二十条{'及第二十一条' if art21 else ''}规定的{len(categories)}类主动公开内容"
-    if match is None:
-        return Finding(Status.FAIL, "政府信息公开专栏中未设置“法定主动公开内容”子栏目。", value="未找到",
-                       threshold=threshold)
-    page = column_page(snap, match)
+    match, page = open_column(snap, "statutory", threshold, "政府信息公开专栏中未设置“法定主动公开内容”子栏目。",
+                              _platform_sources(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
-    if page is None:
-        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
     if not snap.content_links(page.url):
         require_list_loaded(snap, page, match.anchor)
     coverage = _coverage(_shown_names(snap, page), categories)
@@ -237,14 +215,9 @@ def standard_catalog(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.NOT_APPLICABLE, "基层政务公开标准目录由县（区）、乡镇（街道）编制，本网站不适用。",
                        threshold=threshold)
     require_home(snap)
-    match = find_column(snap, "standard_catalog", _platform_sources(snap))
-    if match is None:
-        return Finding(Status.FAIL, "未找到基层政务公开标准目录栏目。", value="未找到", threshold=threshold)
-    page = column_page(snap, match)
+    match, page = open_column(snap, "standard_catalog", threshold, "未找到基层政务公开标准目录栏目。",
+                              _platform_sources(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
-    if page is None:
-        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
     if not snap.content_links(page.url):
         require_list_loaded(snap, page, match.anchor)
     pages = [page] + [snap.page(link.target) for link in snap.content_links(page.url)

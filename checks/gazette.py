@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, require_home, require_list_loaded
+from checks.common import open_page, require_home, require_list_loaded
 from checks.freshness import item_date
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -47,10 +47,7 @@ def published(snap: Snapshot, ctx: Context) -> Finding:
                        evidence=[Evidence(url=url, text="提到“政府公报”") for url in mentioned],
                        details={"url": None, "mentioned_in": mentioned})
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
-    page = column_page(snap, match)
-    if page is None:
-        return Finding(Status.FAIL, f"政府公报栏目“{match.anchor}”无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence, details={"url": match.url})
+    page = open_page(snap, match, threshold)
     issues = [link for link in column_items(snap, page.url) if ISSUE.search(link.anchor)]
     searchable = bool(search_forms(page) - search_forms(home))  # the site-wide search box is not the 公报's
     details = {"url": match.url, "issues": len(issues), "searchable": searchable, "newest": None}

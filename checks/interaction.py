@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import column_page, require_home
+from checks.common import open_page, require_home
 from checks.dates import parse_date
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -71,11 +71,8 @@ def channel(snap: Snapshot, ctx: Context) -> Finding:
     if match is None:
         return Finding(Status.FAIL, "未找到网上咨询建言渠道（如区长信箱、我要咨询），触发单项否决。", value="无渠道",
                        threshold=threshold)
-    page = column_page(snap, match)
+    page = open_page(snap, match, threshold)
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”")]
-    if page is None:
-        return Finding(Status.FAIL, f"互动渠道“{match.anchor}”无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
     if page.metadata.get("needs_js") and not page.rendered:
         raise Unverifiable(f"“{match.anchor}”的留言列表由JavaScript加载，本次未能渲染，无法核验答复情况：{match.url}")
     listed = [m for m in messages(page) if m.asked >= ctx.today - timedelta(days=window)]

@@ -63,5 +63,13 @@ class Context:
     thresholds: dict = field(default_factory=dict, hash=False, compare=False)
 
 
+class Verdict(Exception):
+    """Raised inside a check that reached its conclusion early (the column it needs is absent)."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
 class Unverifiable(Exception):
     """Raised inside a check when the site could not be examined for it; becomes status unverifiable."""

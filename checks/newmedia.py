@@ -8,7 +8,7 @@ import re
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import column_page, require_home, require_list_loaded
+from checks.common import open_page, require_home, require_list_loaded
 from checks.lexicon import NEW_MEDIA_PLATFORMS
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -71,10 +71,7 @@ def listed(snap: Snapshot, ctx: Context) -> Finding:
     if match is None:
         return Finding(Status.FAIL, "未找到政务新媒体名录（新媒体矩阵）栏目。", value="未找到", threshold=threshold)
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
-    page = column_page(snap, match)
-    if page is None:
-        return Finding(Status.FAIL, f"政务新媒体栏目“{match.anchor}”无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
+    page = open_page(snap, match, threshold)
     accounts = accounts_in_tables(page) or accounts_in_lines(snap.main_text(page))
     unnamed_platform = [account for account in accounts if account["platform"] is None]
     details = {"url": match.url, "accounts": accounts, "no_platform": [account["name"] for account in unnamed_platform]}

@@ -10,7 +10,7 @@ from datetime import date
 from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, published_on, require_home
+from checks.common import open_page, published_on, require_home
 from checks.dates import parse_date
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -146,10 +146,7 @@ def central_list(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.FAIL, "未找到集中公开规章和行政规范性文件的栏目（如“规范性文件”）。", value="未找到",
                        threshold=threshold, evidence=[Evidence(url=searched, text="本页及全站均未找到“规范性文件”栏目")])
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
-    page = column_page(snap, match)
-    if page is None:
-        return Finding(Status.FAIL, f"“{match.anchor}”栏目页面无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
+    page = open_page(snap, match, threshold)
     items = column_items(snap, page.url)
     if not items:
         return Finding(Status.FAIL, f"“{match.anchor}”栏目未列出任何文件。", value="空栏目", threshold=threshold,

@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from checks.columns import column_items, find_column, normalise
-from checks.common import column_page, publication_date, require_home, require_list_loaded
+from checks.common import open_page, publication_date, require_home, require_list_loaded
 from checks.freshness import item_date
 from checks.lexicon import BLANK_MARKERS, COLUMNS, PHONE_PATTERN, SERVICE_PORTAL_HOSTS
 from checks.model import Context, Evidence, Finding, Status
@@ -77,10 +77,7 @@ def responsibility_list(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.FAIL, "未找到权责清单（权力清单、责任清单）栏目，也没有链接至政务服务网的权责清单。",
                        value="未找到", threshold=threshold)
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
-    page = column_page(snap, match)
-    if page is None:
-        return Finding(Status.FAIL, f"权责清单栏目“{match.anchor}”无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence)
+    page = open_page(snap, match, threshold)
     items = column_items(snap, page.url)
     portal_link = next((link for link in snap.content_links(page.url) if service_portal(link.target)), None)
     newest = _newest(snap, page, items, ctx.today)
@@ -159,10 +156,7 @@ def functions_catalog(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.FAIL, "未找到机构职能栏目（机构职能目录）。", value="未找到", threshold=threshold,
                        details={"url": None, "departments": [], "not_listed": sorted(full for full, _ in known.values())})
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
-    page = column_page(snap, match)
-    if page is None:
-        return Finding(Status.FAIL, f"机构职能栏目“{match.anchor}”无法打开：{match.url}", value="无法打开",
-                       threshold=threshold, evidence=evidence, details={"url": match.url})
+    page = open_page(snap, match, threshold)
     items = column_items(snap, page.url)
     if not items:
         require_list_loaded(snap, page, match.anchor)

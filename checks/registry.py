@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
 from dataclasses import dataclass
 from typing import Callable
 
-from checks.model import Context, Finding, Status, Unverifiable
+from checks.model import Context, Finding, Status, Unverifiable, Verdict
 from checks.snapshot import Snapshot
 
 
@@ -27,8 +28,16 @@ def check(*, id: str, title: str, basis: str, family: str, remedy: str = ""):
     def register(func):
         if id in REGISTRY:
             raise ValueError(f"check id {id!r} registered twice")
-        REGISTRY[id] = CheckSpec(id=id, title=title, basis=basis, family=family, func=func, remedy=remedy)
-        return func
+
+        @functools.wraps(func)
+        def run(snap: Snapshot, ctx: Context) -> Finding:
+            try:
+                return func(snap, ctx)
+            except Verdict as verdict:  # a helper reached the conclusion early (e.g. no such column)
+                return verdict.finding
+
+        REGISTRY[id] = CheckSpec(id=id, title=title, basis=basis, family=family, func=run, remedy=remedy)
+        return run
 
     return register
 

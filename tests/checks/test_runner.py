@@ -35,3 +35,19 @@ def test_unverifiable_and_wrong_return_types(tmp_path):
     assert run_one(CheckSpec("y", "y", "y", "y", lambda s, c: "pass"), snap, CTX).finding.status is Status.ERROR
     finding = run_one(CheckSpec("z", "z", "z", "z", lambda s, c: Finding(Status.PASS, "好")), snap, CTX).finding
     assert finding.status is Status.PASS
+
+
+def test_a_verdict_raised_by_a_helper_is_the_checks_finding(tmp_path):
+    from checks.model import Verdict
+    from checks.registry import check
+
+    @check(id="test.verdict", title="提前结论", basis="无", family="test")
+    def concluded(snap, ctx):
+        raise Verdict(Finding(Status.FAIL, "未找到栏目", value="未找到"))
+
+    try:
+        snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("")})
+        assert concluded(snap, CTX).message == "未找到栏目"  # called directly, as unit tests do
+        assert run_checks(snap, CTX, only=["test.verdict"])[0].finding.status is Status.FAIL
+    finally:
+        del REGISTRY["test.verdict"]
