@@ -299,4 +299,4 @@ def summary_line(out: Path, result: dict) -> str:
     parts = [f"{k} {v}" for k, v in counts.items() if v]
     total_text = "—" if total is None else f"{total:.1f}"
     return (f"{result['site']['name']}: {total_text} 分，{result['score']['grade']}（{', '.join(parts)}）\n"
-            f"scorecard: {out / 'scorecard.html'}")
+            f"scorecard: {(out / 'scorecard.html').resolve()}")

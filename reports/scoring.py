@@ -78,9 +78,27 @@ class Rulebook(Strict):
     profiles: dict[str, Profile]
 
 
+def _line(text: str, path: list) -> int:
+    """The line of the YAML key or list item at `path`, or of its deepest existing parent."""
+    node, line = yaml.compose(text), 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((key, value) for key, value in node.value if key.value == str(part)), None)
+            if pair is None:
+                return line
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
 def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set[str] | None = None) -> Profile:
+    text = Path(path).read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.safe_load(text)
         book = Rulebook.model_validate(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -88,7 +106,8 @@ def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"])
-        raise RulebookError(f"{path}: {where}: {error['msg']}") from None
+        line = _line(text, [part for part in error["loc"] if part != "schema_"])
+        raise RulebookError(f"{path}: line {line}: {where}: {error['msg']}") from None
     if name not in book.profiles:
         raise RulebookError(f"{path}: no profile named '{name}' (have: {', '.join(book.profiles)})")
     profile = book.profiles[name]
@@ -96,11 +115,16 @@ def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set
         # thresholds belong to the checks, not to a scoring method: unset ones come from the default
         profile.thresholds = {**book.profiles["default"].thresholds, **profile.thresholds}
     if known_checks is not None:
-        named = [check for module in profile.modules for check in module.checks] + [v.check for v in profile.vetoes]
-        named += list(profile.thresholds)
-        unknown = [check for check in named if check not in known_checks]
+        places = [(check, ["modules", i, "checks", check]) for i, module in enumerate(profile.modules)
+                  for check in module.checks]
+        places += [(veto.check, ["vetoes", i, "check"]) for i, veto in enumerate(profile.vetoes)]
+        places += [(check, ["thresholds", check]) for check in profile.thresholds]
+        unknown = [(check, where) for check, where in places if check not in known_checks]
         if unknown:
-            raise RulebookError(f"{path}: profile '{name}': unknown check id '{unknown[0]}'")
+            check, where = unknown[0]
+            section = "default" if where[0] == "thresholds" and where[1] not in (raw["profiles"][name].get("thresholds") or {}) else name
+            line = _line(text, ["profiles", section, *where])
+            raise RulebookError(f"{path}: line {line}: profile '{name}': unknown check id '{check}'")
     return profile
 
 

@@ -63,17 +63,20 @@ def test_veto_caps_the_score(tmp_path):
     assert result["total"] == 59 and result["grade"] == "不合格"
 
 
-@pytest.mark.parametrize("change,message", [
-    ("points: 60", "add up to 90"),
-    ("disclosure.platform", "unknown check id 'disclosure.nonexistent'"),
-    ("title: b,", "modules.1.title"),
+@pytest.mark.parametrize("change,message,at", [
+    ("points: 60", "add up to 90", "  p:"),  # a property of the whole profile
+    ("disclosure.platform", "unknown check id 'disclosure.nonexistent'", "id: B"),
+    ("title: b,", "modules.1.title", "id: B"),
 ])
-def test_bad_rulebooks_are_rejected_with_the_place(tmp_path, change, message):
+def test_bad_rulebooks_are_rejected_with_the_place(tmp_path, change, message, at):
     body = {"points: 60": BOOK.replace("points: 60", "points: 50"),
             "disclosure.platform": BOOK.replace("disclosure.platform", "disclosure.nonexistent"),
             "title: b,": BOOK.replace("title: b,", "")}[change]
-    with pytest.raises(RulebookError, match=message.replace("(", r"\(")):
+    with pytest.raises(RulebookError, match=message.replace("(", r"\(")) as raised:
         load_profile("p", profile_from(tmp_path, body), known_checks=set(all_checks()))
+    # the message names the line to fix
+    line = next(number for number, text in enumerate(textwrap.dedent(body).splitlines(), 1) if at in text)
+    assert f": line {line}: " in str(raised.value)
 
 
 DEDUCTION = """
