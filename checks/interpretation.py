@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from checks.common import published_on, require_home
 from checks.dates import working_days_between
@@ -123,8 +122,12 @@ def _interpretation_pages(snap: Snapshot) -> dict[str, tuple[Page, set[str]]]:
     return found
 
 
-@lru_cache(maxsize=4)
 def analyse(snap: Snapshot, ctx: Context) -> Analysis:
+    """One pairing for the three interpretation checks, kept with the snapshot it came from."""
+    return snap.memo(("interpretation", ctx.today), lambda: _analyse(snap, ctx))
+
+
+def _analyse(snap: Snapshot, ctx: Context) -> Analysis:
     interpretations = _interpretation_pages(snap)
     recent = [doc for doc in documents(snap) if doc.url not in interpretations and doc.in_window(ctx)]
     analysis = Analysis(policies=[doc for doc in recent if not doc.reposted],

@@ -119,3 +119,26 @@ class SnapshotWriter:
         if force or self._pending >= 50:
             self.conn.commit()
             self._pending = 0
+
+
+class CrawlReader:
+    """What the after-crawl probes read of the crawl they follow: pages that loaded and their links
+    in page order. (The audit stage has its own reader, checks/snapshot.py.)"""
+
+    def __init__(self, path: str | Path):
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def loaded(self, url: str) -> tuple[str, dict] | None:
+        """(the page's URL as requested, its metadata) when the URL was fetched with a status below 400."""
+        row = self.db.execute("SELECT url, metadata FROM pages WHERE (url = ? OR final_url = ?) AND status < 400 "
+                              "LIMIT 1", (url, url)).fetchone()
+        return (row[0], json.loads(row[1] or "{}")) if row else None
+
+    def links_from(self, url: str) -> list[tuple[str, str, str, bool, str]]:
+        """(target, anchor, tag, internal, context) of the links on a page, in page order."""
+        return [(target, anchor or "", tag, bool(internal), context or "") for target, anchor, tag, internal, context in
+                self.db.execute("SELECT target, anchor, tag, internal, context FROM links WHERE source = ? "
+                                "ORDER BY rowid", (url,))]

@@ -6,8 +6,6 @@ that do not exist at all. CNAMEs are followed inside the zone.
 """
 from __future__ import annotations
 
-import socket
-import threading
 from typing import Dict, List
 
 from dnslib import AAAA, A, CNAME, MX, NS, QTYPE, RCODE, RR, TXT

@@ -4,7 +4,6 @@ broken link on the office's home page (检查指标2019 链接可用性). One re
 from __future__ import annotations
 
 import json
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -12,21 +11,23 @@ import dns.resolver
 
 from crawler.probes.ipv6 import Prober
 from crawler.resolver import make_resolver
+from crawler.snapshot import CrawlReader
 
 WORKERS = 4
 LIMIT = 100  # links per home page: a link farm must not turn the probe into a crawl of other sites
 
 
 def home_external_links(snapshot: str, start_url: str) -> list[tuple[str, str]]:
-    db = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+    crawl = CrawlReader(snapshot)
     try:
-        rows = db.execute("SELECT DISTINCT target, anchor FROM links WHERE source = ? AND internal = 0 "
-                          "AND tag IN ('a', 'area') ORDER BY rowid", (start_url,)).fetchall()
+        home = crawl.loaded(start_url)
+        links = crawl.links_from(home[0]) if home else []
     finally:
-        db.close()
+        crawl.close()
     seen: dict[str, str] = {}
-    for target, anchor in rows:
-        seen.setdefault(target, anchor or "")
+    for target, anchor, tag, internal, _context in links:
+        if not internal and tag in ("a", "area"):
+            seen.setdefault(target, anchor)
     return list(seen.items())[:LIMIT]
 
 

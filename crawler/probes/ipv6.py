@@ -36,7 +36,7 @@ import dns.exception
 import dns.resolver
 from w3lib.encoding import html_to_unicode
 
-from checks.snapshot import Snapshot
+from crawler.snapshot import CrawlReader
 from crawler.extract import decode, parse_html
 from crawler.resolver import make_resolver
 from crawler.settings import USER_AGENT
@@ -305,28 +305,29 @@ def page_facts(fetched: Fetched, host: str) -> dict:
 # -- levels of links ------------------------------------------------------------------------
 
 
-def link_levels(snap: Snapshot, sample: int, seed: str) -> tuple[dict, dict, dict]:
+def link_levels(crawl: CrawlReader, start_url: str, sample: int, seed: str) -> tuple[dict, dict, dict]:
     """Level 2: internal links on the home page. Level 3: internal links on the level-2 pages the
     crawl fetched, minus levels 1-2, sampled to `sample` (same sample for the same site).
     Returns ({url: source}, {url: source}, counts)."""
-    home = snap.home()
+    home = crawl.loaded(start_url)
     if home is None:
         return {}, {}, {"level2_pages": 0, "level3_found": 0}
-    seen = {home.url, home.final_url}
+    home_url = home[0]
+    seen = {start_url, home_url}
     level2 = {}
-    for link in snap.links_from(home.url):
-        if link.internal and link.tag in LINK_TAGS and link.target not in seen:
-            level2.setdefault(link.target, home.url)
+    for target, _anchor, tag, internal, _context in crawl.links_from(home_url):
+        if internal and tag in LINK_TAGS and target not in seen:
+            level2.setdefault(target, home_url)
     seen |= set(level2)
     level3, pages = {}, 0
     for url in level2:
-        page = snap.page(url)
-        if page is None or not page.ok:
+        page = crawl.loaded(url)
+        if page is None:
             continue
         pages += 1
-        for link in snap.links_from(url):
-            if link.internal and link.tag in LINK_TAGS and link.target not in seen:
-                level3.setdefault(link.target, url)
+        for target, _anchor, tag, internal, _context in crawl.links_from(page[0]):
+            if internal and tag in LINK_TAGS and target not in seen:
+                level3.setdefault(target, url)
     found = len(level3)
     if found > sample:
         keep = random.Random(seed).sample(sorted(level3), sample)
@@ -354,7 +355,7 @@ def probe(snapshot: str, start_url: str, nameserver: str | None, timeout: float,
     if address:
         rows.append(route_row(address, urlsplit(start_url).port or (443 if start_url.startswith("https") else 80)))
     rows += home_rows(prober, start_url, host, int(thresholds["ipv6.home_reachable"]["attempts"]))
-    return rows + link_rows(prober, snapshot, host, int(thresholds["ipv6.links_level3"]["sample"]))
+    return rows + link_rows(prober, snapshot, start_url, host, int(thresholds["ipv6.links_level3"]["sample"]))
 
 
 def home_rows(prober: Prober, start_url: str, host: str, attempts: int) -> list[dict]:
@@ -371,13 +372,13 @@ def home_rows(prober: Prober, start_url: str, host: str, attempts: int) -> list[
     return rows
 
 
-def link_rows(prober: Prober, snapshot: str, host: str, sample: int) -> list[dict]:
+def link_rows(prober: Prober, snapshot: str, start_url: str, host: str, sample: int) -> list[dict]:
     """Every level-2 link and a sample of level-3 links over IPv6, WORKERS at a time."""
-    snap = Snapshot(snapshot)
+    crawl = CrawlReader(snapshot)
     try:
-        level2, level3, counts = link_levels(snap, sample, host)
+        level2, level3, counts = link_levels(crawl, start_url, sample, host)
     finally:
-        snap.close()
+        crawl.close()
     rows = [row("ipv6_links", "2", "ipv6", True, 0, {"level": 2, "found": len(level2), "probed": len(level2)}),
             row("ipv6_links", "3", "ipv6", True, 0, {"level": 3, "found": counts["level3_found"],
                                                       "probed": len(level3), "sample": sample,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
@@ -14,6 +13,7 @@ import dns.resolver
 
 from crawler.probes.ipv6 import Prober
 from crawler.resolver import make_resolver
+from crawler.snapshot import CrawlReader
 
 _ARTICLE = re.compile(r"\d{4,}")
 _ELLIPSIS = re.compile(r"(\.{3}|…+)$")
@@ -37,19 +37,20 @@ def listed(page: str, title: str, article: str) -> bool:
 
 def home_facts(snapshot: str, start_url: str) -> tuple[list[dict], str | None, str | None]:
     """The home page's search forms and a recent item (title, url) from its lists, in page order."""
-    db = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+    crawl = CrawlReader(snapshot)
     try:
-        row = db.execute("SELECT metadata FROM pages WHERE url = ? AND status < 400", (start_url,)).fetchone()
-        forms = json.loads(row[0] or "{}").get("forms", []) if row else []
-        for target, anchor, context in db.execute(
-                "SELECT target, anchor, context FROM links WHERE source = ? AND internal = 1 AND tag = 'a' "
-                "ORDER BY rowid", (start_url,)):
-            title = _ELLIPSIS.sub("", anchor or "").strip()
-            if 8 <= len(title) <= 80 and _ARTICLE.search(urlsplit(target).path) and re.search(r"\d", context or ""):
+        home = crawl.loaded(start_url)
+        if home is None:
+            return [], None, None
+        forms = home[1].get("forms", [])
+        for target, anchor, tag, internal, context in crawl.links_from(home[0]):
+            title = _ELLIPSIS.sub("", anchor).strip()
+            if (internal and tag == "a" and 8 <= len(title) <= 80 and _ARTICLE.search(urlsplit(target).path)
+                    and re.search(r"\d", context)):
                 return forms, title, target
         return forms, None, None
     finally:
-        db.close()
+        crawl.close()
 
 
 def probe(snapshot: str, start_url: str, nameserver: str | None, timeout: float) -> list[dict]:
