@@ -1,10 +1,8 @@
 """Annual reports (年度报告) on saved pages: found, on time by the right rule, in the national format,
 with table 三 verified in HTML tables, one-cell-per-line text and PDF/DOCX attachments."""
 
-import json
 import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,10 +17,9 @@ from checks.snapshot import Snapshot
 from crawler.extract import attachment_text, parse_html
 from crawler.snapshot import SnapshotWriter
 from demo.site import HOST, build_site
+from tests.real_pages import POLICIES as REAL, POLICY_INDEX as INDEX
 from tests.snapshots import make_snapshot, page_html
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "real" / "govcn_policy_pages_2019"
-INDEX = json.loads((REAL / "index.json").read_text(encoding="utf-8")) if REAL.exists() else []
 
 GOV = "测试区人民政府"
 NAV = "<ul><li><a href='/'>首页</a></li><li><a href='/zwgk/'>政府信息公开</a></li></ul>"
@@ -227,7 +224,6 @@ def test_forbidden_or_script_only_report_column_is_unverifiable(tmp_path):
         latest_present(Snapshot(tmp_path / "js.sqlite"), ctx())
 
 
-@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
 def test_publication_date_of_real_gov_cn_pages_is_the_metadata_date(tmp_path):
     """Real pages carry 成文日期 and 发布日期 and dates in the body: only 发布日期 is the publication."""
     pages = {entry["url"]: (REAL / entry["file"]).read_text(encoding="utf-8") for entry in INDEX}

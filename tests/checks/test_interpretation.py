@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,10 +15,9 @@ from checks.model import Context
 from checks.registry import all_checks, run_one
 from demo.site import HOST, SITE_NAME, build_site
 from reports.scoring import load_profile
+from tests.real_pages import POLICIES as FIXTURES, POLICY_INDEX as INDEX
 from tests.snapshots import make_snapshot, page_html
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "govcn_policy_pages_2019"
-INDEX = json.loads((FIXTURES / "index.json").read_text(encoding="utf-8"))
 THRESHOLDS = load_profile().thresholds
 GOVCN = Context("govcn", "中华人民共和国中央人民政府", "http://www.gov.cn/", "national", date(2019, 2, 17),
                 thresholds=THRESHOLDS)

@@ -1,12 +1,12 @@
 """Site health checks on saved pages, including a real gov.cn page whose footer is an iframe."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from checks.model import Context, Status, Unverifiable
 from checks.site import availability, broken_links, identity, reachable
+from tests.real_pages import GOVCN_ARTICLE
 from tests.snapshots import make_snapshot, page_html
 
 CTX = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25))
@@ -14,8 +14,6 @@ FOOTER = ("<div class='footer'><a href='https://bszs.conac.cn/sitename?method=sh
           "主办单位：测试区人民政府办公室 联系电话：0754-88888888 网站标识码：4405110001 "
           "<a href='https://beian.miit.gov.cn'>粤ICP备05012345号</a> 粤公网安备 44051102000123号 "
           "<a href='https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=4405110001'>我为政府网站找错</a></div>")
-REAL_ARTICLE = (Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "real" / "govcn_article_2021"
-                / "govcn_20210801_content_5628785_wangyong_fangxun.html")
 
 
 def test_identity_complete(tmp_path):
@@ -39,9 +37,8 @@ def test_identity_without_site_code_fails(tmp_path):
     assert finding.status is Status.FAIL
 
 
-@pytest.mark.skipif(not REAL_ARTICLE.exists(), reason="shared fixtures not beside the checkout")
 def test_identity_in_unreadable_iframe_is_unverifiable(tmp_path):
-    html = REAL_ARTICLE.read_text(encoding="utf-8")
+    html = GOVCN_ARTICLE.read_text(encoding="utf-8")
     url = "http://www.gov.cn/xinwen/2021-08/01/content_5628785.htm"
     snap = make_snapshot(tmp_path / "s.sqlite", {url: html}, errors={"http://www.gov.cn/2016public/bottom.htm": "timeout"})
     with pytest.raises(Unverifiable, match="iframe"):

@@ -1,19 +1,14 @@
 """Parsing real gov.cn pages: the metadata block as the pages state it, quirks included."""
 
-import json
-from pathlib import Path
 
 import pytest
 
 from crawler.extract import attachment_type, parse_html
 from crawler.platforms.trs import pagination_urls
-
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "real"
-POLICIES = REAL / "govcn_policy_pages_2019"
-INDEX = json.loads((POLICIES / "index.json").read_text(encoding="utf-8")) if POLICIES.exists() else []
+from tests.real_pages import POLICIES, POLICY_INDEX as INDEX
 
 
-@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
+
 @pytest.mark.parametrize("entry", INDEX, ids=lambda e: e["file"])
 def test_policy_page_metadata_matches_the_page(entry):
     html = (POLICIES / entry["file"]).read_text(encoding="utf-8")
@@ -24,13 +19,11 @@ def test_policy_page_metadata_matches_the_page(entry):
     assert document.get("索引号") == entry["index_number"]
 
 
-@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
 def test_empty_subject_cell_does_not_borrow_the_body():
     html = (POLICIES / "01_content_5365945.html").read_text(encoding="utf-8")
     assert "主题词" not in parse_html(html, "http://www.gov.cn/").metadata["document"]
 
 
-@pytest.mark.skipif(not INDEX, reason="shared fixtures not beside the checkout")
 def test_iframe_and_javascript_links():
     entry = next(e for e in INDEX if e["iframe_srcs"])
     parsed = parse_html((POLICIES / entry["file"]).read_text(encoding="utf-8"), entry["url"])
