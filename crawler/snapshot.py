@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS pages (
     html BLOB,                     -- zlib-compressed decoded HTML (UTF-8)
     size INTEGER,                  -- body bytes as served
     rendered INTEGER DEFAULT 0,    -- 1 when the HTML is Chromium's DOM after scripts ran
+    render_reason TEXT,            -- why it was rendered (crawler/render_policy.py); NULL when not
     metadata TEXT                  -- JSON: <meta> tags and the document metadata block (发布日期, 文号 …)
 );
 CREATE TABLE IF NOT EXISTS links (

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import yaml
 
 HEADERS_FILE = "_headers.yaml"
+GKMLPT_API = re.compile(r"/gkmlpt/api/all/\d+$")
 FAMILIES_FILE = "_families.yaml"
 
 _TYPES = {
@@ -131,6 +132,10 @@ class _Handler(BaseHTTPRequestHandler):
             query = parse_qs(urlsplit(self.path).query).get("keywords", [""])[0].strip()
             self._send(200, search_page(query, demo.search(served, query)), "text/html; charset=utf-8", body)
             return
+        if GKMLPT_API.search(norm):  # gkmlpt's list API: ?page=<n>&sid=<SID> (demo/gkmlpt.py)
+            query = parse_qs(urlsplit(self.path).query)
+            sid, page = query.get("sid", [""])[0], query.get("page", ["1"])[0]
+            norm = f"{norm}/sid{sid}/page{page}.json" if sid.isalnum() and page.isdigit() else norm + "/missing"
         rel = norm.lstrip("/")
         target = site / rel if rel and rel != "." else site
         if target.is_dir():

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import html
 import struct
 import zlib
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import gkmlpt as gk
 from .attachments import make_docx, make_pdf
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +24,8 @@ FAMILIES_FILE = "_families.yaml"  # read by demo.server.DemoServer: what differs
 HOST = "www.jinping.demo.test"
 SITE_NAME = "汕头市金平区人民政府"
 NEWS_PER_PAGE = 8
+GKMLPT_SID = "754007"           # the platform's site id of the district
+GKMLPT_FIRST_CATEGORY = 7101    # category ids of the catalogue TREE
 
 
 def _date(v: Any) -> _dt.date:
@@ -497,19 +500,30 @@ class _Builder:
                     items=items, siblings=self._zwgk_subs(), parent_label="政务公开")
 
     def gkmlpt(self) -> None:
+        """The 信息公开目录 on Guangdong's platform in its real shape (demo/gkmlpt.py): the catalogue page
+        holds SID and the category TREE; its items exist only in the list API's JSON."""
         items = self.c["gkmlpt"]
         href = {it["id"]: f"/gkmlpt/content/0/512/post_{it['id']}.html" for it in items}
         title = {it["id"]: it["title"] for it in items}
-        listing = []
+        names = list(dict.fromkeys(it["category"] for it in items))
+        category_id = {name: GKMLPT_FIRST_CATEGORY + n for n, name in enumerate(names)}
+        listing: dict[str, list[dict]] = {name: [] for name in names}
         for it in sorted(items, key=lambda i: (_date(i["published"]), i["id"]), reverse=True):
             pub, written = _date(it["published"]), _date(it["written"])
             crumbs = [("首页", "/index.html"), ("信息公开目录", "/gkmlpt/index"), (it["category"], None)]
             meta = {"索引号": it["index_no"], "分类": it["category"], "发布机构": it["issuer"],
                     "成文日期": written.isoformat(), "文号": it["doc_no"], "发布日期": pub.isoformat(),
                     "主题词": it["keywords"], "有效性": it.get("validity", "")}
+            record = {"id": it["id"], "title": it["title"], "url": href[it["id"]], "post_url": href[it["id"]],
+                      "date": gk.epoch(written, it["id"]), "created_at": gk.epoch(pub, it["id"]),
+                      "display_publish_time": gk.epoch(pub, it["id"]), "identifier": it["index_no"],
+                      "document_number": it["doc_no"], "publisher": it["issuer"],
+                      "classify_main_name": it["category"], "is_abolished": int(it.get("validity") == "已废止"),
+                      "is_expired": 0, "attachment": [], "relation": []}
             art = {"title": it["title"], "pubdate": _stamp(pub, it["id"]), "source": it["issuer"],
                    "doc_no": it["doc_no"], "meta_style": "gkmlpt", "meta": meta, "paras": it["paras"],
-                   "related": []}
+                   "related": [], "detail": gk.detail_script({**record, "content": "".join(
+                       f"<p>{html.escape(p)}</p>" for p in it["paras"])})}
             if it.get("interpretation"):
                 art["related"].append({"kind": "相关解读", "title": title[it["interpretation"]],
                                        "href": href[it["interpretation"]]})
@@ -517,14 +531,14 @@ class _Builder:
                 art["related"].append({"kind": "原文链接", "title": title[it["policy"]], "href": href[it["policy"]]})
             art["related"].append({"kind": "返回", "title": "信息公开目录", "href": "../../../index"})
             self.article(href[it["id"]], art, "信息公开目录", crumbs, "zwgk")
-            listing.append({"id": it["id"], "title": it["title"], "url": href[it["id"]], "date": pub.isoformat(),
-                            "identifier": it["index_no"], "document_number": it["doc_no"],
-                            "category": it["category"], "publisher": it["issuer"]})
-        self.write("/gkmlpt/api/all/0.json",
-                   json.dumps({"total": len(listing), "page": 0, "articles": listing}, ensure_ascii=False, indent=1))
+            listing[it["category"]].append(record)
+        tree = [{"id": category_id[name], "name": name, "parent": 0, "children": [], "jump_url": "",
+                 "post_count": len(listing[name])} for name in names]
+        for node in tree:
+            gk.write_api(self.write, "/gkmlpt/", GKMLPT_SID, node, listing[node["name"]], page_size=10)
         page = {"title": "信息公开目录", "column": "信息公开目录", "column_type": "政务公开", "nav": "zwgk",
                 "crumbs": [("首页", "/index.html"), ("政务公开", "/zwgk/index.html"), ("信息公开目录", None)]}
-        self.render("gkmlpt_index.html", "/gkmlpt/index", page)
+        self.render("gkmlpt_index.html", "/gkmlpt/index", page, config=gk.config_script(GKMLPT_SID, tree))
 
     # -- the rest ------------------------------------------------------------
     def misc(self) -> None:

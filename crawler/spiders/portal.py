@@ -11,11 +11,9 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import TextResponse
 
-from crawler import extract
-from crawler.platforms import extra_urls
+from crawler import extract, platforms
+from crawler.render_policy import render_reason
 
-# Scripts that fetch data after load: the page's lists exist only in the rendered DOM.
-NEEDS_JS = re.compile(r"fetch\(|XMLHttpRequest|\$\.(?:ajax|get|getJSON|post)\(|axios\.|\.load\(")
 NOT_PAGES = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|webp|css|js|mp3|mp4|avi|flv|swf|woff2?|ttf)$", re.I)
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
 
@@ -41,6 +39,7 @@ class PortalSpider(scrapy.Spider):
         self.render = bool(render)
         self.scheduled: set[str] = set()
         self.skipped_budget = 0
+        self.lists = platforms.ListBook()
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -68,7 +67,7 @@ class PortalSpider(scrapy.Spider):
         return host == self.host or host == self.domain or host.endswith("." + self.domain)
 
     def _follow(self, url: str, depth: int, referrer: str):
-        if url in self.scheduled or not self.is_internal(url) or NOT_PAGES.search(urlsplit(url).path):
+        if url in self.scheduled or not self.is_internal(url) or NOT_PAGES.search(urlsplit(url).path) or "#" in url:
             return None
         if depth > self.max_depth:
             return None
@@ -96,9 +95,12 @@ class PortalSpider(scrapy.Spider):
 
         html, charset = extract.decode(response.body, response.text, response.encoding)
         parsed = extract.parse_html(html, response.url)
-        needs_js = bool(NEEDS_JS.search(" ".join(re.findall(r"<script[^>]*>(.*?)</script>", html, re.S | re.I))))
+        reading = platforms.read(html, response.url)
+        reason = render_reason(html, parsed.text, reading.understood)
         metadata = parsed.metadata
-        metadata["needs_js"] = needs_js
+        metadata["needs_js"] = reason is not None
+        metadata["document"] = {**platforms.page_document(html), **metadata["document"]}
+        metadata.update(reading.metadata)
         for hidden in metadata["hidden_links"]:
             hidden["internal"] = self.is_internal(hidden["target"])
         yield {"kind": "page", "row": {
@@ -117,26 +119,64 @@ class PortalSpider(scrapy.Spider):
             "html": html,
             "size": len(response.body),
             "rendered": int(bool(meta.get("playwright"))),
+            "render_reason": meta.get("render_reason"),
             "metadata": metadata,
         }}
 
         links = [(link.target, link.anchor, link.tag, link.context) for link in parsed.links]
-        links += [(target, "", how, "") for target, how in extra_urls(html, response.url)]
+        links += reading.links
         yield {"kind": "links", "rows": [
             {"source": url, "target": target, "anchor": anchor, "tag": tag,
              "internal": int(self.is_internal(target)), "level": depth + 1, "context": context}
             for target, anchor, tag, context in links
         ]}
 
-        if needs_js and self.render and not meta.get("playwright") and response.status < 400:
+        if reason and self.render and not meta.get("playwright") and response.status < 400:
             yield self._request(url, depth=depth, referrer=meta.get("referrer"), playwright=True,
-                                playwright_page_goto_kwargs={"wait_until": "networkidle"})
+                                playwright_page_goto_kwargs={"wait_until": "networkidle"}, render_reason=reason)
         if depth >= self.max_depth or response.status >= 400:
             return
+        for fetch in reading.fetches:
+            yield from self._list_request(fetch, depth + 1, url)
         for target, *_ in links:
             request = self._follow(target, depth + 1, url)
             if request is not None:
                 yield request
+
+    # -- lists a platform serves through an API (crawler/platforms) --------------------------
+
+    def _list_request(self, fetch, depth: int, referrer: str):
+        if fetch.url in self.scheduled:
+            return
+        if len(self.scheduled) >= self.max_pages:
+            self.skipped_budget += 1
+            state = self.lists.failure(fetch, "not requested: page budget")
+            if state.status:  # later pages of a list already recorded: it says it is partial
+                yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, depth, referrer, now())}
+            return
+        self.scheduled.add(fetch.url)
+        # A list page before the items it lists: the column is read whole before the budget is spent.
+        yield scrapy.Request(fetch.url, callback=self.parse_list, errback=self.failed, dont_filter=True, priority=1,
+                             meta={"depth": depth, "referrer": referrer, "list": fetch, "started": time.monotonic()})
+
+    def parse_list(self, response):
+        fetch, depth = response.meta["list"], response.meta["depth"]
+        found = platforms.read_list(fetch, response.text) if response.status < 400 else None
+        total, rows, more = found or (None, [], [])
+        state = self.lists.record(fetch, response.status, total, len(rows), readable=found is not None)
+        yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, depth, response.meta["referrer"],
+                                                               now())}
+        yield {"kind": "links", "rows": [
+            {"source": fetch.list_url, "target": target, "anchor": title, "tag": "a",
+             "internal": int(self.is_internal(target)), "level": depth + 1, "context": context}
+            for target, title, context in rows]}
+        for page in more:
+            yield from self._list_request(page, depth, response.meta["referrer"])
+        if depth < self.max_depth:
+            for target, *_ in rows:
+                request = self._follow(target, depth + 1, fetch.list_url)
+                if request is not None:
+                    yield request
 
     def _attachment(self, response, url, kind, content_type, meta):
         body = response.body
@@ -162,6 +202,14 @@ class PortalSpider(scrapy.Spider):
         kind = classify_failure(failure)
         if request.meta.get("playwright"):
             kind = "render"
+        fetch = request.meta.get("list")
+        if fetch:  # the list keeps what its other pages gave; with nothing read it failed as a whole
+            state = self.lists.failure(fetch, kind)
+            if state.status:
+                yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, request.meta["depth"],
+                                                                       request.meta["referrer"], now())}
+            else:
+                url = fetch.list_url
         yield {"kind": "error", "row": {
             "url": url,
             "kind": kind,

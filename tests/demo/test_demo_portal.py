@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import demo
+from crawler.platforms import gkmlpt
 from demo.dns import DemoDNS
 from demo.site import build_site
 
@@ -183,9 +184,17 @@ def test_content_types_and_dirs(d):
     status, headers, body = fetch(d.port, "/gkmlpt/index")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert 'id="gkml-list"' in body.decode("utf-8")
-    status, headers, body = fetch(d.port, "/gkmlpt/api/all/0.json")
-    assert headers["Content-Type"].startswith("application/json")
-    assert len(json.loads(body)["articles"]) == 10
+    base, sid, nodes = gkmlpt.catalogue(body.decode("utf-8"), f"http://{HOST}/gkmlpt/index")
+    articles = 0
+    for node in nodes:  # the platform's list API, as the catalogue's script asks it
+        status, headers, body = fetch(d.port, f"/gkmlpt/api/all/{node['id']}?page=1&sid={sid}")
+        assert status == 200 and headers["Content-Type"].startswith("application/json")
+        answer = json.loads(body)
+        assert answer["classify"]["post_count"] == node["post_count"] == len(answer["articles"])
+        articles += len(answer["articles"])
+        assert fetch(d.port, f"/gkmlpt/api/all/{node['id']}?page=2&sid={sid}")[0] == 404
+    assert articles == 10 and len(nodes) >= 5
+    assert fetch(d.port, f"/gkmlpt/api/all/{nodes[0]['id']}?page=1&sid=1")[0] == 404  # another site's id
     assert fetch(d.port, "/zwgk/")[0] == 200
     req = urllib.request.Request(f"http://127.0.0.1:{d.port}/zwgk", headers={"Host": HOST})
     with pytest.raises(urllib.error.HTTPError) as e:
@@ -320,8 +329,8 @@ def test_links(site_root):
                 anchors.setdefault(target, text)
             if not exists(site_root, target):
                 missing.setdefault(target, []).append(path)
-    api = json.loads((site_root / "gkmlpt/api/all/0.json").read_text(encoding="utf-8"))
-    api_urls = {a["url"] for a in api["articles"]}
+    api_urls = {a["url"] for answer in (site_root / "gkmlpt/api/all").rglob("page*.json")
+                for a in json.loads(answer.read_text(encoding="utf-8"))["articles"]}
     # every internal link resolves, except exactly the planted ones
     assert set(missing) == {broken[0], broken[2]}, missing
     assert exists(site_root, broken[1]) and "页面不存在" in (site_root / broken[1].lstrip("/")).read_text("utf-8")
@@ -339,8 +348,9 @@ def test_links(site_root):
         for target, _ in internal_targets(page, parse(pages[page])):
             if "/content/" in target:
                 assert static_from[target] <= js_only, target
-    # the gkmlpt JS fetches the API
-    assert "fetch('/gkmlpt/api/all/0.json')" in (site_root / "gkmlpt/index").read_text("utf-8")
+    # the gkmlpt JS fetches the API with the catalogue's SID
+    catalogue = (site_root / "gkmlpt/index").read_text("utf-8")
+    assert "fetch('api/all/' + id + '?page=' + page + '&sid=' + window._CONFIG.SID)" in catalogue
     assert (site_root / "js/createPageHTML.js").is_file()
 
 
