@@ -1,7 +1,8 @@
 """One date parser for every check: page text, metadata fields and URLs.
 
 Accepts 2020-11-30, 2020年11月30日, 2020/11/30, 2020.11.30, with or without time and zero
-padding, and dates carried only in URLs (/20230331/, t20201130_, /2020-11/30/). Anything
+padding, list cells written 18-03-19 or 03-17 when the day the page was read is known, and dates
+carried only in URLs (/20230331/, t20201130_, /2020-11/30/). Anything
 malformed (20251月1日, 2020-13-45) yields no date rather than a wrong one.
 """
 
@@ -28,8 +29,13 @@ def make(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def parse_date(text: str | None) -> date | None:
-    """The first well-formed date in the text, or None."""
+def parse_date(text: str | None, today: date | None = None) -> date | None:
+    """The first well-formed date in the text, or None.
+
+    With `today` (the day the page was read), a list cell that is only a short date is read too:
+    `18-03-19` (two-digit year) and `03-17` (no year: the latest such day not after today, since a
+    list leaves the year out for recent items). Without `today` such cells give no date rather than
+    a guessed year."""
     if not text:
         return None
     for match in _TEXT.finditer(text):
@@ -40,7 +46,28 @@ def parse_date(text: str | None) -> date | None:
         found = make(int(match.group("y")), int(match.group("m")), int(match.group("d")))
         if found:
             return found
-    return None
+    return _short_date(text, today) if today else None
+
+
+# A list cell holding only a short date: 18-03-19 (YY-MM-DD) or 03-17 / 3月17日 (MM-DD).
+_SHORT = re.compile(r"^[\s\[(（【]*(?:(?P<y>\d{2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+                    r"|(?P<m2>\d{1,2})(?:[-/.]|月)(?P<d2>\d{1,2})日?)[\s\])）】]*$")
+
+
+def _short_date(text: str, today: date) -> date | None:
+    found = _SHORT.match(text)
+    if not found:
+        return None
+    if found.group("y"):
+        year = 2000 + int(found.group("y"))
+        return make(year, int(found.group("m")), int(found.group("d"))) if year <= today.year + 1 else None
+    month, day = int(found.group("m2")), int(found.group("d2"))
+    this_year = make(today.year, month, day)
+    if this_year is None and (month, day) != (2, 29):
+        return None
+    if this_year is not None and this_year <= today:
+        return this_year
+    return make(today.year - 1, month, day)
 
 
 def all_dates(text: str | None) -> list[date]:

@@ -30,8 +30,8 @@ _PAGINATED = re.compile(r"_\d+\.s?html?$")
 MIN_OWN_TEXT = 40  # characters of its own a page needs to be content rather than an empty frame
 
 
-def item_date(snap: Snapshot, link: Link) -> date | None:
-    listed = parse_date(link.context)
+def item_date(snap: Snapshot, link: Link, today: date | None = None) -> date | None:
+    listed = parse_date(link.context, today)  # `today` reads list cells such as 18-03-19 and 03-17
     if listed:
         return listed
     page = snap.page(link.target)
@@ -45,12 +45,12 @@ def home_updated(snap: Snapshot, ctx: Context) -> Finding:
     home = require_home(snap)
     limit = int(ctx.thresholds["site.home_updated"]["max_age_days"])
     threshold = f"首页最新信息发布时间距检测日不超过{limit}天"
-    dated = [(item_date(snap, link), link) for link in snap.links_from(home.url) if link.internal and link.anchor]
+    dated = [(item_date(snap, link, ctx.today), link) for link in snap.links_from(home.url) if link.internal and link.anchor]
     dated = [(day, link) for day, link in dated if day and day <= ctx.today]
     where = "首页"
     if not dated:  # a navigation-only home page: its second-level pages carry the news
         second = [link for link in snap.links_from(home.url) if link.internal]
-        dated = [(item_date(snap, item), item) for link in second for item in snap.links_from(link.target)]
+        dated = [(item_date(snap, item, ctx.today), item) for link in second for item in snap.links_from(link.target)]
         dated = [(day, link) for day, link in dated if day and day <= ctx.today]
         where = "首页及其二级页面"
     if not dated:
@@ -115,7 +115,7 @@ def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
         if kind is None or not column.items:
             continue  # unclassified columns have no update rule; blank ones are site.blank_columns
         checked += 1
-        dates = [day for day in (item_date(snap, link) for link in column.items) if day and day <= ctx.today]
+        dates = [day for day in (item_date(snap, link, ctx.today) for link in column.items) if day and day <= ctx.today]
         newest = max(dates) if dates else None
         age = (ctx.today - newest).days if newest else None
         if newest is None or age > windows[kind]:

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from crawler.platforms import gkmlpt, trs
+from crawler.platforms.select_links import option_links
 from crawler.platforms.lists import ListBook, ListFetch, list_page_row
 
 __all__ = ["ListBook", "ListFetch", "Reading", "list_page_row", "read", "read_list", "page_document"]
@@ -31,6 +32,12 @@ def read(html: str, url: str) -> Reading:
     if pages:
         reading.links += [(target, "", how, "") for target, how in pages]
         reading.understood.append("trs:createPageHTML")
+    reading.links += option_links(html, url)
+    mixed = trs.static_dynamic_list(html, url)
+    if mixed:  # its newest items are in the page; the static pages after it are followed
+        reading.links += [(target, "", how, "") for target, how in mixed[0]]
+        reading.metadata["list"] = mixed[1]
+        reading.understood.append("trs:动静结合")
     _read_gkmlpt_catalogue(html, url, reading)
     return reading
 
