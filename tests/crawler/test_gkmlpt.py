@@ -135,26 +135,36 @@ def chromium_descendants(pid: int) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gkmlpt")
-    served = build(root)
+def crawl(root: Path, max_pages: int) -> tuple[Snapshot, str, list[str]]:
+    """Run the real crawler (render allowed) against the portal; (snapshot, base URL, Chromium processes seen)."""
     with DemoServer(root) as server:
         url = f"http://127.0.0.1:{server.port}/"
-        limits = CrawlLimits(max_pages=600, max_depth=4, render=True, robots=False).model_dump()
-        job = {"site": "gkmlpt", "url": url, "snapshot": str(root / "snapshot.sqlite"), "crawl": limits,
+        limits = CrawlLimits(max_pages=max_pages, max_depth=4, render=True, robots=False).model_dump()
+        job = {"site": "gkmlpt", "url": url, "snapshot": str(root / f"snapshot-{max_pages}.sqlite"), "crawl": limits,
                "nameserver": None, "fast": True, "thresholds": load_profile().thresholds}
         (root / "job.json").write_text(json.dumps(job), encoding="utf-8")
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        crawl = subprocess.Popen([sys.executable, "-m", "crawler.run", str(root / "job.json")], cwd=ROOT, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen([sys.executable, "-m", "crawler.run", str(root / "job.json")], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         browsers = []
-        while crawl.poll() is None:
-            browsers += chromium_descendants(crawl.pid)
-            time.sleep(0.05)
-        assert crawl.returncode == 0, crawl.stderr.read().decode()[-2000:]
-    snap = Snapshot(root / "snapshot.sqlite")
-    yield snap, served, url.rstrip("/"), browsers
+        while process.poll() is None:
+            browsers += chromium_descendants(process.pid)
+            time.sleep(0.25)  # a browser, once started, lives until the crawl ends
+        assert process.returncode == 0, process.stderr.read().decode()[-2000:]
+    return Snapshot(job["snapshot"]), url.rstrip("/"), browsers
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gkmlpt")
+    return root, build(root)
+
+
+@pytest.fixture(scope="module")
+def crawled(portal):
+    root, served = portal
+    snap, base, browsers = crawl(root, max_pages=600)
+    yield snap, served, base, browsers
     snap.close()
 
 
@@ -209,3 +219,17 @@ def test_checks_see_gkmlpt_items(crawled):
     assert finding.details["documents"] == 120 and len(finding.details["unmarked"]) == 30  # valid, DETAIL only
     analysis = analyse(snap, ctx)
     assert len(analysis.policies) >= 50 and all("/gkmlpt/content/7001/" in doc.url for doc in analysis.policies)
+
+
+def test_a_small_budget_leaves_lists_partial_and_says_so(portal):
+    root, served = portal
+    snap, base, _ = crawl(root, max_pages=60)
+    lists = {page.url[len(base):]: page.metadata["list"] for page in snap.pages() if page.metadata.get("list")}
+    assert len(snap.pages()) <= 60 + len(lists)  # list pages are part of the budget: one request each
+    assert any("page budget" in " ".join(summary["failed"]) for summary in lists.values())
+    for list_path, summary in lists.items():
+        listed = {link.target for link in snap.links_from(base + list_path)}
+        whole = listed == {base + record["url"] for record in served[list_path]}
+        assert summary["complete"] == (whole and list_path != "/gkmlpt/index#7005"), list_path
+        assert summary["listed"] == len(listed)
+    snap.close()
