@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from checks.annual_report import find_reports
+from checks.freshness import columns, item_date
 from checks.interpretation import analyse
 from checks.model import Context
 from checks.normative import validity_marked
@@ -210,7 +211,7 @@ def test_item_pages_without_a_table_take_their_metadata_from_detail(crawled):
 
 
 def test_checks_see_gkmlpt_items(crawled):
-    snap, _, base, _ = crawled
+    snap, served, base, _ = crawled
     ctx = Context("gkmlpt", "汕头市金平区人民政府", base + "/", "district", TODAY, thresholds=load_profile().thresholds)
     reports = find_reports(snap, ctx)
     assert {report.year for report in reports} >= {2024, 2023}
@@ -219,6 +220,12 @@ def test_checks_see_gkmlpt_items(crawled):
     assert finding.details["documents"] == 120 and len(finding.details["unmarked"]) == 30  # valid, DETAIL only
     analysis = analyse(snap, ctx)
     assert len(analysis.policies) >= 50 and all("/gkmlpt/content/7001/" in doc.url for doc in analysis.policies)
+    paired = {pair.url for pairs in analysis.pairs.values() for pair in pairs}
+    assert len(paired) >= 50 and all("/gkmlpt/content/7002/" in url for url in paired)  # 解读 ↔ 规范性文件
+    lists = {column.url: column for column in columns(snap)}  # freshness sees each category as a column
+    assert {base + "/gkmlpt/index#7001", base + "/gkmlpt/index#7005"} <= set(lists)
+    newest = served["/gkmlpt/index#7001"][0]["display_publish_time"]
+    assert item_date(snap, lists[base + "/gkmlpt/index#7001"].items[0]).isoformat() == day(newest)
 
 
 def test_a_small_budget_leaves_lists_partial_and_says_so(portal):
