@@ -16,7 +16,9 @@ ERROR_WORDS = {
     "refused": "连接被拒绝",
     "robots": "网站robots协议禁止抓取",
     "too_large": "页面过大，未下载",
-    "redirect_loop": "重定向次数过多",
+    "redirect_loop": "重定向次数过多（循环跳转）",
+    "truncated": "页面传输中断，内容不完整",
+    "reset": "连接被服务器中断",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 from checks.common import describe_error, require_home
 from checks.lexicon import SOFT_404_MARKERS
@@ -152,73 +153,110 @@ def external_link_outcomes(snap: Snapshot, ctx: Context) -> tuple[list, list, in
         if row["ok"]:
             checked += 1
         elif status in UNVERIFIABLE_STATUS:
-            unverified.append((link, f"HTTP {status}"))
+            unverified.append((link, f"外部链接 HTTP {status}"))
         elif status is not None and status >= 400:
             broken.append((link, f"HTTP {status}（外部链接）"))
             checked += 1
-        elif error == "no_address" and not ctx.own_nameserver:
-            broken.append((link, "外部链接的域名无法解析"))
+        elif error in EXTERNAL_BROKEN:
+            broken.append((link, f"{EXTERNAL_BROKEN[error]}（外部链接）"))
             checked += 1
-        elif error in ("refused", "reset"):
-            broken.append((link, "外部链接连接被拒绝"))
-            checked += 1
-        else:  # timeouts, no route, a test zone that does not know the outside world
-            unverified.append((link, f"外部链接无法核验（{error}）"))
+        else:  # no address from our network (an intranet name, our resolver), timeouts, no route
+            unverified.append((link, f"外部链接无法核验（{describe_error(error)}）"))
     return broken, unverified, checked
+
+
+# The server was reached and the link still cannot be opened: a visitor meets the same (错链).
+BROKEN_ERRORS = {"dns", "refused", "redirect_loop", "truncated", "reset"}
+EXTERNAL_BROKEN = {"refused": "连接被拒绝", "reset": "连接被服务器中断", "redirect_loop": "重定向次数过多（循环跳转）"}
+
+
+def silent_hosts(snap: Snapshot, share: float) -> set[str]:
+    """Hosts at least `share` of whose requests timed out: the host stopped answering the assessor
+    (blocked, overloaded, down), which is site.reachable's matter, not one dead link per page."""
+    answered, timed_out = Counter(), Counter()
+    for url in [page.url for page in snap.pages()] + [row["url"] for row in snap.attachments()]:
+        answered[urlsplit(url).hostname] += 1
+    for error in snap.errors():
+        if error["kind"] == "timeout":
+            timed_out[urlsplit(error["url"]).hostname] += 1
+    return {host for host, count in timed_out.items() if count >= share * (count + answered[host])}
+
+
+def internal_link_outcome(snap: Snapshot, target: str, silent: set[str]) -> tuple[str, str] | None:
+    """("broken" | "unverified", reason) for one internal link; None when it opens; ("unchecked", "")
+    when the crawl never asked for it (budget)."""
+    outcome = snap.outcome(target)
+    if outcome.fetched:
+        status = outcome.status or 0
+        page = snap.page(target)
+        if status in UNVERIFIABLE_STATUS:
+            return "unverified", f"HTTP {status}（拒绝检测程序访问）"
+        if status >= 400:
+            return "broken", f"HTTP {status}"
+        if page is not None and is_soft_404(page):
+            return "broken", f"HTTP {status}，但页面内容为“页面不存在”"
+        return None
+    if outcome.error == "timeout":
+        if urlsplit(target).hostname in silent:
+            return "unverified", "访问超时，且该主机本次多数请求均超时（可能限制了检测程序或暂停服务）"
+        return "broken", "访问超时（重试后仍无响应，同站其他页面可正常访问）"
+    if outcome.error in BROKEN_ERRORS:
+        return "broken", describe_error(outcome.error)
+    if outcome.error:
+        return "unverified", describe_error(outcome.error)
+    return "unchecked", ""
 
 
 @check(id="site.broken_links", title="链接可用性（错链、断链）", basis=INDICATORS_2019 + " 功能设计：链接可用性",
        family="site", remedy="按清单逐一修正或删除无法打开的链接和附件，并定期开展链接检测。")
 def broken_links(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
+    home = require_home(snap)
     internal = {}
     for link in snap.links(internal=True):
         if link.tag in ("a", "area", "iframe", "frame"):
             internal.setdefault(link.target, link)
+    silent = silent_hosts(snap, ctx.thresholds["site.broken_links"]["silent_host_share"])
     broken, unverified, unchecked = [], [], 0
     for target, link in sorted(internal.items()):
-        outcome = snap.outcome(target)
-        page = snap.page(target)
-        if outcome.fetched:
-            status = outcome.status or 0
-            if status in UNVERIFIABLE_STATUS:
-                unverified.append((link, f"HTTP {status}"))
-            elif status >= 400:
-                broken.append((link, f"HTTP {status}"))
-            elif page is not None and is_soft_404(page):
-                broken.append((link, f"HTTP {status}，但页面内容为“页面不存在”"))
-        elif outcome.error in ("dns", "refused"):
-            broken.append((link, describe_error(outcome.error)))
-        elif outcome.error:
-            unverified.append((link, describe_error(outcome.error)))
+        judged = internal_link_outcome(snap, target, silent)
+        if judged is None:
+            continue
+        verdict, why = judged
+        if verdict == "broken":
+            broken.append((link, why))
+        elif verdict == "unverified":
+            unverified.append((link, why))
         else:
             unchecked += 1
     checked = len(internal) - unchecked - len(unverified)
     external_broken, external_unverified, external_checked = external_link_outcomes(snap, ctx)
-    broken += external_broken
     unverified += external_unverified
-    checked += external_checked
     threshold = "站内链接、附件和首页外部链接均可正常打开"
     evidence = [Evidence(url=link.target, text=f"{why}；所在页面：{link.source}；链接文字：“{link.anchor or '（无）'}”")
-                for link, why in broken]
+                for link, why in broken + external_broken]
     details = {
-        "broken": [{"url": link.target, "source": link.source, "anchor": link.anchor, "reason": why}
-                   for link, why in broken],
+        "broken": [{"url": link.target, "source": link.source, "anchor": link.anchor, "reason": why,
+                    "external": not link.internal} for link, why in broken + external_broken],
         "unverified": [{"url": link.target, "reason": why} for link, why in unverified],
-        "checked": checked, "unchecked": unchecked,
+        "checked": checked + external_checked, "unchecked": unchecked,
     }
     notes = []
     if unverified:
-        notes.append(f"另有{len(unverified)}个链接无法核验（如访问受限或超时），未计为错链")
+        notes.append(f"另有{len(unverified)}个链接无法核验（如拒绝检测程序访问、受robots协议限制），未计为错链")
     if unchecked:
         notes.append(f"{unchecked}个链接超出本次抓取上限，未检查")
     note = ("；" + "；".join(notes)) if notes else ""
-    if broken:
-        return Finding(Status.FAIL, f"发现{len(broken)}个无法打开的站内链接或附件{note}。请在网站管理后台逐一修正。",
-                       value=f"{len(broken)}/{checked}", threshold=threshold, evidence=evidence,
-                       score=max(0.0, 1 - len(broken) / 10), details=details)
-    return Finding(Status.PASS, f"已检查{checked}个站内链接和附件，均可正常打开{note}。", value=f"0/{checked}",
-                   threshold=threshold, evidence=evidence, details=details)
+    counted = [f"{len(broken)}个无法打开的站内链接或附件"] if broken else []
+    counted += [f"{len(external_broken)}个无法打开的外部链接"] if external_broken else []
+    total = len(broken) + len(external_broken)
+    value = f"{total}/{checked + external_checked}"
+    if total:
+        return Finding(Status.FAIL, f"发现{'、'.join(counted)}{note}。请在网站管理后台逐一修正。",
+                       value=value, threshold=threshold, evidence=evidence,
+                       score=max(0.0, 1 - total / 10), details=details)
+    scope = f"{checked}个站内链接和附件" + (f"、{external_checked}个首页外部链接" if external_checked else "")
+    return Finding(Status.PASS, f"已检查{scope}，均可正常打开{note}。", value=value, threshold=threshold,
+                   evidence=[Evidence(url=home.url, text=f"检查起点：{home.title}")], details=details)
 
 
 def _certificate_days_left(not_after: str | None, today) -> int | None:

@@ -237,4 +237,9 @@ def classify_failure(failure) -> str:
         return "redirect_loop"
     if "maxsize" in message or "cancelled" in name.lower():
         return "too_large"
+    # The body began and the connection ended before its declared end: what arrived is not the page.
+    if "dataloss" in name.lower() or name == "ResponseFailed":
+        return "truncated"
+    if name in ("ResponseNeverReceived", "ConnectionLost", "ConnectionResetError", "ConnectionDone"):
+        return "reset"
     return name

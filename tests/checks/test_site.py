@@ -6,10 +6,11 @@ import pytest
 
 from checks.model import Context, Status, Unverifiable
 from checks.site import availability, broken_links, identity, reachable
+from reports.scoring import load_profile
 from tests.real_pages import GOVCN_ARTICLE
 from tests.snapshots import make_snapshot, page_html
 
-CTX = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25))
+CTX = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25), thresholds=load_profile().thresholds)
 FOOTER = ("<div class='footer'><a href='https://bszs.conac.cn/sitename?method=show&id=1'><img src='/red.png'></a>"
           "主办单位：测试区人民政府办公室 联系电话：0754-88888888 网站标识码：4405110001 "
           "<a href='https://beian.miit.gov.cn'>粤ICP备05012345号</a> 粤公网安备 44051102000123号 "
@@ -58,20 +59,45 @@ def test_reachable_unreachable_and_robots(tmp_path):
 def test_broken_links_real_soft_and_unverifiable(tmp_path):
     home = page_html("<a href='/ok.html'>正常</a><a href='/gone.html'>已删除的文章</a><a href='/soft.html'>旧栏目</a>"
                      "<a href='/locked.html'>内网</a><a href='/f.pdf'>附件</a><a href='/slow.html'>慢</a>"
-                     "<a href='http://other.test/x'>外链</a>")
+                     "<a href='/private/'>内部</a><a href='/sso'>统一登录</a><a href='http://other.test/x'>外链</a>")
     snap = make_snapshot(tmp_path / "s.sqlite", {
         "http://a.test/": home,
         "http://a.test/ok.html": page_html("正文内容"),
         "http://a.test/gone.html": (404, page_html("Not Found")),
         "http://a.test/soft.html": page_html("<h1>您访问的页面不存在或已被删除</h1>"),
         "http://a.test/locked.html": (403, page_html("Forbidden")),
-    }, errors={"http://a.test/slow.html": "timeout"}, attachments={"http://a.test/f.pdf": 404})
+    }, errors={"http://a.test/slow.html": "timeout", "http://a.test/private/": "robots",
+               "http://a.test/sso": "redirect_loop"}, attachments={"http://a.test/f.pdf": 404})
     finding = broken_links(snap, CTX)
     assert finding.status is Status.FAIL
-    assert sorted(b["url"] for b in finding.details["broken"]) == [
-        "http://a.test/f.pdf", "http://a.test/gone.html", "http://a.test/soft.html"]
-    assert sorted(u["url"] for u in finding.details["unverified"]) == ["http://a.test/locked.html", "http://a.test/slow.html"]
-    assert all(b["source"] == "http://a.test/" for b in finding.details["broken"])
+    reasons = {b["url"]: b["reason"] for b in finding.details["broken"]}
+    assert sorted(reasons) == ["http://a.test/f.pdf", "http://a.test/gone.html", "http://a.test/slow.html",
+                               "http://a.test/soft.html", "http://a.test/sso"]
+    assert "超时" in reasons["http://a.test/slow.html"] and "重定向" in reasons["http://a.test/sso"]
+    assert sorted(u["url"] for u in finding.details["unverified"]) == ["http://a.test/locked.html", "http://a.test/private/"]
+    assert all(b["source"] == "http://a.test/" and not b["external"] for b in finding.details["broken"])
+
+
+def test_a_host_that_stopped_answering_is_not_a_thousand_broken_links(tmp_path):
+    """Most requests timed out: the site stopped answering the assessor (site.reachable's matter)."""
+    links = "".join(f"<a href='/p{i}.html'>文章{i}</a>" for i in range(8))
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html(links), "http://a.test/p0.html": page_html("")},
+                         errors={f"http://a.test/p{i}.html": "timeout" for i in range(1, 8)})
+    finding = broken_links(snap, CTX)
+    assert finding.status is Status.PASS and finding.details["broken"] == []
+    assert len(finding.details["unverified"]) == 7 and "多数请求均超时" in finding.details["unverified"][0]["reason"]
+
+
+def test_broken_external_links_are_not_called_internal(tmp_path):
+    import json
+
+    probe = {"kind": "external_link", "target": "http://other.test/gone", "ok": 0,
+             "detail": json.dumps({"source": "http://a.test/", "anchor": "专题", "status": 404, "error": None})}
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("<a href='http://other.test/gone'>专题</a>")},
+                         probes=[probe])
+    finding = broken_links(snap, CTX)
+    assert finding.status is Status.FAIL and finding.details["broken"][0]["external"]
+    assert "站内" not in finding.message and "1个无法打开的外部链接" in finding.message
 
 
 @pytest.mark.parametrize("status", [403, 429])

@@ -84,6 +84,7 @@ def test_misbehaving_site_is_recorded_not_crashed_on(hostile_site, tmp_path):
     assert liar.title == GBK_TITLE and liar.charset.startswith("gb18030")
     assert snap.page(hostile_site + "xss.html").title == "<script>alert(1)</script>公告"
     broken = next(f for f in data["findings"] if f["check"] == "site.broken_links")
-    assert [b["url"] for b in broken["details"]["broken"]] == [hostile_site + "gone"]
-    assert {u["url"] for u in broken["details"]["unverified"]} == {hostile_site + p for p in ("loop", "huge.html", "hang")}
+    # A redirect loop and a page that never answers cannot be opened by a visitor either; a 50 MB page may.
+    assert sorted(b["url"] for b in broken["details"]["broken"]) == [hostile_site + p for p in ("gone", "hang", "loop")]
+    assert [u["url"] for u in broken["details"]["unverified"]] == [hostile_site + "huge.html"]
     assert "<script>alert" not in (out / "scorecard.html").read_text(encoding="utf-8")
