@@ -16,7 +16,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from checks.interpretation import analyse
+from checks.rules.interpretation import analyse
 from checks.model import Context
 from checks.snapshot import Snapshot
 from crawler.snapshot import SnapshotWriter

@@ -1,8 +1,9 @@
-"""Every rule family module; importing this registers all checks."""
+"""Importing this registers every check: each module of checks/rules/ is one check-id prefix."""
 
-from checks import disclosure, site  # noqa: F401
-from checks import annual_report  # noqa: F401
-from checks import emergency, interpretation, normative  # noqa: F401
-from checks import ipv6  # noqa: F401
-from checks import freshness, interaction, security  # noqa: F401
-from checks import decisions, gazette, key_areas, leaders, newmedia, power, request  # noqa: F401
+import importlib
+import pkgutil
+
+import checks.rules
+
+for _module in pkgutil.iter_modules(checks.rules.__path__):
+    importlib.import_module(f"checks.rules.{_module.name}")

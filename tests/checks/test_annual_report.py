@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 import demo
-from checks.annual_report import (balance_mismatches, is_government, latest_present, on_time, report_format,
+from checks.rules.annual_report import (balance_mismatches, is_government, latest_present, on_time, report_format,
                                   table_three)
 from checks.common import publication_date
 from checks.dates import parse_date
-from checks.disclosure import standard_catalog, statutory_content
+from checks.rules.disclosure import standard_catalog, statutory_content
 from checks.model import Context, Status, Unverifiable
 from checks.snapshot import Snapshot
 from crawler.extract import attachment_text, parse_html

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from checks.decisions import participation, window
+from checks.rules.decisions import participation, window
 from checks.model import Context, Status
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from checks.disclosure import annual_report_column, guide, platform, rules, standard_catalog, statutory_content
+from checks.rules.disclosure import annual_report_column, guide, platform, rules, standard_catalog, statutory_content
 from checks.model import Context, Status, Unverifiable
 from checks.snapshot import Snapshot
 from crawler.snapshot import SnapshotWriter

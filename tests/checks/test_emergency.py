@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from checks.emergency import find_plans, plan_name, plan_type
+from checks.rules.emergency import find_plans, plan_name, plan_type
 from tests.checks.test_interpretation import (DEMO_TODAY, EXPECT, GOVCN, INDEX, demo_context, demo_snapshot,
                                               govcn_snapshot, run)
 from tests.snapshots import make_snapshot, page_html

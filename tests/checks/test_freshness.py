@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from checks.freshness import blank_columns, columns_updated, home_updated
+from checks.rules.site import blank_columns, columns_updated, home_updated
 from checks.model import Context, Status
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from checks.gazette import published
+from checks.rules.gazette import published
 from checks.model import Context, Status
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from checks.interaction import channel
+from checks.rules.interaction import channel
 from checks.model import Context, Status, Unverifiable
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

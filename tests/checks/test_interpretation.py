@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import demo
-from checks.interpretation import analyse, interpretation_names, policy_names
+from checks.rules.interpretation import analyse, interpretation_names, policy_names
 from checks.model import Context
 from checks.registry import all_checks, run_one
 from demo.site import HOST, SITE_NAME, build_site

@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
-from checks.key_areas import key_areas
+from checks.rules.disclosure import key_areas
 from checks.model import Context, Status
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from checks.leaders import named
+from checks.rules.leaders import named
 from checks.model import Context, Status, Unverifiable
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

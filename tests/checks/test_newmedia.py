@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from checks.model import Context, Status, Unverifiable
-from checks.newmedia import listed
+from checks.rules.newmedia import listed
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html
 

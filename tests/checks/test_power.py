@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from checks.model import Context, Status, Unverifiable
-from checks.power import responsibility_list, service_portal
+from checks.facts.portals import service_portal
+from checks.rules.power import responsibility_list
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html
 
@@ -69,7 +70,7 @@ def test_service_portal_hosts_match_subdomains_only():
 
 # -- power.functions_catalog ---------------------------------------------------------------------------
 
-from checks.power import functions_catalog  # noqa: E402
+from checks.rules.power import functions_catalog  # noqa: E402
 
 SITE = Context("t", "测试市示范区人民政府", "http://a.test/", "district", date(2026, 11, 25),
                thresholds=load_profile("default").thresholds)

@@ -3,7 +3,7 @@
 from datetime import date
 
 from checks.model import Context, Status
-from checks.security import security_content
+from checks.rules.site import security_content
 from tests.snapshots import make_snapshot, page_html
 
 CTX = Context("t", "测试", "http://a.test/", "district", date(2026, 11, 25))
@@ -31,7 +31,7 @@ def test_link_farm_keyword_and_spam_anchor_are_each_reported(tmp_path):
 
 
 def test_blocklisted_outbound_domain(tmp_path, monkeypatch):
-    import checks.security as security
+    import checks.facts.security_terms as security
 
     terms = tmp_path / "terms.yaml"
     terms.write_text(security.TERMS_FILE.read_text(encoding="utf-8").replace("blocked_domains: []",

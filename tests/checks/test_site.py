@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from checks.model import Context, Status, Unverifiable
-from checks.site import availability, broken_links, identity, reachable
+from checks.rules.site import availability, broken_links, identity, reachable
 from reports.scoring import load_profile
 from tests.real_pages import GOVCN_ARTICLE
 from tests.snapshots import make_snapshot, page_html
@@ -156,7 +156,7 @@ def search_row(ok: bool, **detail) -> dict:
 ])
 def test_search_verdicts(tmp_path, ok, detail, status):
     from checks.registry import CheckSpec, run_one
-    from checks.site import search
+    from checks.rules.site import search
 
     snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("")}, probes=[search_row(ok, **detail)])
     assert run_one(CheckSpec("site.search", "", "", "", search), snap, CTX).finding.status is status

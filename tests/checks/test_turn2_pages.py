@@ -6,7 +6,7 @@ from datetime import date
 
 from checks.common import publication_date
 from checks.dates import parse_date
-from checks.freshness import home_updated
+from checks.rules.site import home_updated
 from checks.model import Context, Status
 from checks.registry import all_checks, run_one
 from crawler.extract import parse_html

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from checks.annual_report import find_reports
-from checks.freshness import columns, item_date
-from checks.interpretation import analyse
+from checks.facts.items import item_date
+from checks.rules.annual_report import find_reports
+from checks.rules.interpretation import analyse
+from checks.rules.site import columns
 from checks.model import Context
-from checks.normative import validity_marked
+from checks.rules.rules import validity_marked
 from checks.snapshot import Snapshot
 from crawler.platforms.gkmlpt import day, js_unescape
 from demo import gkmlpt as gk

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from checks.ipv6 import content_parity, dns_aaaa, home_reachable, links_level2, links_level3
+from checks.rules.ipv6 import content_parity, dns_aaaa, home_reachable, links_level2, links_level3
 from checks.model import Context, Status, Unverifiable
 from checks.snapshot import Snapshot
 from crawler.probes.ipv6 import row, scope

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
 from checks.common import open_page, require_home, require_list_loaded
-from checks.freshness import item_date
+from checks.facts.items import item_date
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
 from checks.snapshot import Page, Snapshot

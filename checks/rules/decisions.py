@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from checks.columns import column_items, find_column
 from checks.common import column_page, published_on, require_home, require_list_loaded
 from checks.dates import all_dates
-from checks.freshness import item_date
+from checks.facts.items import item_date
+from checks.facts.platform import home_and_platform
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
 from checks.snapshot import Link, Snapshot
@@ -100,14 +101,13 @@ def _consultations(snap: Snapshot, items: list[Link], since: date) -> list[Consu
        basis="《2020年政务公开工作要点》（国办发〔2020〕17号）二；《重大行政决策程序暂行条例》（国务院令第713号）",
        remedy="每年公布重大行政决策事项目录；决策草案公开征求意见并写明起止时间（一般不少于30日）；征求意见结束后公布意见采纳情况及理由。")
 def participation(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    require_home(snap)
     limits = ctx.thresholds["decisions.participation"]
     min_days, recent = int(limits["min_window_days"]), int(limits["recent_days"])
     year = ctx.today.year if ctx.today.month >= limits["directory_from_month"] else ctx.today.year - 1
     threshold = f"公布{year}年重大行政决策事项目录；近{recent}天有意见征集，征求期不少于{min_days}日，结束后公布采纳情况"
     directory = _directory(snap, year)
-    platform = find_column(snap, "platform")
-    match = find_column(snap, "consultation", [home.url] + ([platform.url] if platform else []))
+    match = find_column(snap, "consultation", home_and_platform(snap))
     evidence = [Evidence(url=directory[0], text=f"“{directory[1]}”")] if directory else []
     consultations: list[Consultation] = []
     if match is not None:

@@ -14,17 +14,12 @@ from urllib.parse import urlsplit
 
 from checks.columns import column_items, find_column, normalise
 from checks.common import open_page, publication_date, require_home, require_list_loaded
-from checks.freshness import item_date
-from checks.lexicon import BLANK_MARKERS, COLUMNS, PHONE_PATTERN, SERVICE_PORTAL_HOSTS
+from checks.facts.items import item_date
+from checks.facts.portals import service_portal
+from checks.lexicon import BLANK_MARKERS, COLUMNS, PHONE_PATTERN
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
 from checks.snapshot import Link, Page, Snapshot
-
-
-def service_portal(url: str) -> str | None:
-    """The known service-portal domain the URL belongs to, if any."""
-    host = (urlsplit(url).hostname or "").lower()
-    return next((known for known in SERVICE_PORTAL_HOSTS if host == known or host.endswith("." + known)), None)
 
 
 def outbound_column(snap: Snapshot, concept_name: str) -> Link | None:

@@ -6,9 +6,8 @@ a page that says "网站支持IPv6" proves nothing, so page text is never consul
 
 from __future__ import annotations
 
-import json
-
 from checks.common import describe_error, require_home
+from checks.facts.probes import probe_details
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
 from checks.snapshot import Snapshot
@@ -28,11 +27,6 @@ FAILURE_WORDS = {
     "no_route": "检测服务器无IPv6出口",
 }
 MAX_EVIDENCE = 30
-
-
-def probe_details(snap: Snapshot, kind: str) -> list[dict]:
-    return [{**json.loads(row["detail"] or "{}"), "url": row["target"], "ok": bool(row["ok"]),
-             "elapsed_ms": row["elapsed_ms"]} for row in snap.probes(kind)]
 
 
 def require_probes(snap: Snapshot) -> dict[str, dict]:

@@ -11,9 +11,10 @@ from bs4 import BeautifulSoup
 
 from checks.columns import find_column
 from checks.common import column_page, require_home
+from checks.facts.platform import home_and_platform
+from checks.facts.portals import service_portal
 from checks.lexicon import PHONE_PATTERN
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
-from checks.power import service_portal
 from checks.registry import check
 from checks.snapshot import Page, Snapshot
 
@@ -71,9 +72,8 @@ def _guide(snap: Snapshot, sources: list[str]) -> tuple[str, list[Evidence], Unv
        remedy="在政府信息公开专栏设置“依申请公开”栏目，提供在线申请表或写明信函、数据电文等书面申请方式及受理机构、地址、电话，"
               "并在指南中载明20个工作日内答复、延长不超过20个工作日的时限。")
 def channel(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
-    platform = find_column(snap, "platform")
-    sources = [home.url] + ([platform.url] if platform else [])
+    require_home(snap)
+    sources = home_and_platform(snap)
     threshold = "提供在线申请或书面申请渠道，载明受理机构、地址、电话及20+20个工作日答复时限"
     match = find_column(snap, "request", sources)
     texts, evidence, online, broken = [], [], None, ""  # texts: (url, text) where applicants read about applying

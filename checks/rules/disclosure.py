@@ -1,12 +1,19 @@
-"""The 政府信息公开 platform and its four sub-columns (条例第二十四条; 国办公开办函〔2019〕61号)."""
+"""Every `disclosure.*` check: the 政府信息公开 platform and its four sub-columns (条例第二十四条;
+国办公开办函〔2019〕61号), the standard catalogue, and the key areas of 条例第二十、二十一条 with a column of
+their own and recent items (issue 9; rulebook §3.1 rows 7, 9, 10, 13, 14 and Art 21's 公共企事业单位): the
+covered share, each area with its page or why not. 财政预决算 is covered by the current year's budget and
+the last year's final accounts, not by any item."""
 
 from __future__ import annotations
 
 import re
 
 from checks.columns import column_items, find_column
-from checks.common import open_column, require_home, require_list_loaded
-from checks.lexicon import ART20_CATEGORIES, ART21_CATEGORIES, BLANK_MARKERS, CATALOGUE_ELEMENTS, STANDARD_AREAS
+from checks.common import column_page, open_column, require_home, require_list_loaded
+from checks.facts.annual_reports import REPORT_TITLE
+from checks.facts.items import item_date
+from checks.facts.platform import home_and_platform, platform_column
+from checks.lexicon import ART20_CATEGORIES, ART21_CATEGORIES, BLANK_MARKERS, CATALOGUE_ELEMENTS, COLUMNS, STANDARD_AREAS
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
 from checks.snapshot import Page, Snapshot
@@ -14,16 +21,11 @@ from checks.snapshot import Page, Snapshot
 PLATFORM_BASIS = "《中华人民共和国政府信息公开条例》第二十四条；国办公开办函〔2019〕61号"
 
 
-def _platform_sources(snap: Snapshot) -> list[str]:
-    platform = find_column(snap, "platform")
-    return [snap.start_url] + ([platform.url] if platform else [])
-
-
 @check(id="disclosure.platform", title="政府信息公开平台（专栏）设置", basis=PLATFORM_BASIS, family="disclosure",
        remedy="在首页显著位置设置名为“政府信息公开”的专栏入口，下设指南、制度、法定主动公开内容、年报四个子栏目。")
 def platform(snap: Snapshot, ctx: Context) -> Finding:
     home = require_home(snap)
-    match = find_column(snap, "platform")
+    match = platform_column(snap)
     threshold = "首页设置名为“政府信息公开”的专栏入口"
     if match is None:
         if home.metadata.get("needs_js") and not home.rendered:
@@ -67,7 +69,7 @@ def guide(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
     threshold = "指南载明条例第十二条规定的9项要素，并按2019年修订的条例更新"
     match, page = open_column(snap, "guide", threshold, "未找到政府信息公开指南。",
-                              _platform_sources(snap))
+                              home_and_platform(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
     text = snap.main_text(page)
     # A guide column may list the guide as one article: read that article too.
@@ -101,7 +103,7 @@ def rules(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
     threshold = "设置“政府信息公开制度”子栏目且有内容"
     match, page = open_column(snap, "rules", threshold, "政府信息公开专栏中未设置“政府信息公开制度”子栏目。",
-                              _platform_sources(snap))
+                              home_and_platform(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
     count = len(column_items(snap, page.url))
     if not count:
@@ -114,9 +116,6 @@ def rules(snap: Snapshot, ctx: Context) -> Finding:
                    threshold=threshold, evidence=evidence)
 
 
-REPORT_TITLE = re.compile(r"(20\d\d)\s*年?度?.{0,30}(政府信息公开|信息公开|政务公开).{0,10}(年度报告|年报)")
-
-
 @check(id="disclosure.annual_report_column", title="政府信息公开年报栏目",
        basis="国办公开办函〔2019〕61号；《中华人民共和国政府信息公开条例》第四十九条", family="disclosure",
        remedy="在政府信息公开专栏下设置年报子栏目，集中发布历年政府信息公开工作年度报告。")
@@ -124,7 +123,7 @@ def annual_report_column(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
     threshold = "设置年报专栏，集中列出历年政府信息公开工作年度报告"
     match, page = open_column(snap, "annual_report", threshold, "未设置政府信息公开工作年度报告（年报）栏目。",
-                              _platform_sources(snap))
+                              home_and_platform(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
     reports = {}
     for link in column_items(snap, page.url):
@@ -173,7 +172,7 @@ def statutory_content(snap: Snapshot, ctx: Context) -> Finding:
         categories.update({f"第二十一条：{name}": words for name, words in ART21_CATEGORIES.items()})
     threshold = f"覆盖条例第二十条{'及第二十一条' if art21 else ''}规定的{len(categories)}类主动公开内容"
     match, page = open_column(snap, "statutory", threshold, "政府信息公开专栏中未设置“法定主动公开内容”子栏目。",
-                              _platform_sources(snap))
+                              home_and_platform(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
     if not snap.content_links(page.url):
         require_list_loaded(snap, page, match.anchor)
@@ -216,7 +215,7 @@ def standard_catalog(snap: Snapshot, ctx: Context) -> Finding:
                        threshold=threshold)
     require_home(snap)
     match, page = open_column(snap, "standard_catalog", threshold, "未找到基层政务公开标准目录栏目。",
-                              _platform_sources(snap))
+                              home_and_platform(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
     if not snap.content_links(page.url):
         require_list_loaded(snap, page, match.anchor)
@@ -249,3 +248,109 @@ def standard_catalog(snap: Snapshot, ctx: Context) -> Finding:
     status = Status.FAIL if not found else Status.WARN
     return Finding(status, "；".join(problems) + "。", value=value, threshold=threshold, evidence=evidence,
                    score=len(found) / len(STANDARD_AREAS) * (0.5 if incomplete or not tables else 1), details=details)
+
+
+AREAS = ("area_finance", "area_health", "area_procurement", "area_projects", "area_civil_service",
+         "area_public_enterprises")
+STATES = {"current": "近期有更新", "stale": "长期未更新", "empty": "栏目无内容", "broken": "栏目无法打开",
+          "not_found": "未找到栏目", "incomplete": "缺少本年度预算或上年度决算", "unverifiable": "无法核验"}
+
+
+def _year_documents(snap: Snapshot, year: int, kind: str) -> list[tuple[str, str]]:
+    """(url, title) of the site's pages and links naming the year's budget (预算) or final accounts
+    (决算, not 预决算, which names both and usually means the budget)."""
+    word = "预算" if kind == "budget" else "(?<!预)决算"
+    pattern = re.compile(rf"{year}\s*年度?[^。；\n]{{0,30}}?{word}")
+    found = [(page.url, page.title.split("_")[0]) for page in snap.pages() if page.ok and pattern.search(page.title)]
+    found += [(link.target, link.anchor) for link in snap.links(internal=True) if pattern.search(link.anchor)]
+    return found
+
+
+def _finance_years(ctx: Context) -> tuple[int, int]:
+    """The budget and final-accounts years due by today: budgets are approved in spring, final
+    accounts in late summer (thresholds say from which month)."""
+    limits = ctx.thresholds["disclosure.key_areas"]
+    today = ctx.today
+    budget = today.year if today.month >= limits["budget_from_month"] else today.year - 1
+    final = today.year - 1 if today.month >= limits["final_accounts_from_month"] else today.year - 2
+    return budget, final
+
+
+def _area(snap: Snapshot, ctx: Context, concept: str, sources: list[str]) -> dict:
+    label = COLUMNS[concept].standard
+    match = find_column(snap, concept, sources)
+    if match is None:
+        return {"area": label, "state": "not_found", "url": None}
+    area = {"area": label, "url": match.url, "anchor": match.anchor}
+    try:
+        page = column_page(snap, match)
+        if page is None:
+            return {**area, "state": "broken"}
+        items = column_items(snap, page.url)
+        if not items:
+            require_list_loaded(snap, page, match.anchor)
+    except Unverifiable as reason:
+        return {**area, "state": "unverifiable", "reason": str(reason)}
+    if concept == "area_finance":
+        return _finance(snap, ctx, area)
+    if not items:
+        return {**area, "state": "empty"}
+    dated = [(day, link) for link in items if (day := item_date(snap, link)) and day <= ctx.today]
+    if not dated:
+        return {**area, "state": "stale", "newest": None, "age_days": None}
+    newest, link = max(dated, key=lambda pair: pair[0])
+    age = (ctx.today - newest).days
+    state = "current" if age <= ctx.thresholds["disclosure.key_areas"]["max_age_days"] else "stale"
+    return {**area, "state": state, "newest": newest.isoformat(), "age_days": age, "item": link.target,
+            "item_title": link.anchor}
+
+
+def _finance(snap: Snapshot, ctx: Context, area: dict) -> dict:
+    budget_year, final_year = _finance_years(ctx)
+    budget = _year_documents(snap, budget_year, "budget")
+    final = _year_documents(snap, final_year, "final")
+    missing = ([f"{budget_year}年预算"] if not budget else []) + ([f"{final_year}年决算"] if not final else [])
+    documents = [{"url": url, "title": title} for url, title in (budget[:1] + final[:1])]
+    return {**area, "state": "incomplete" if missing else "current", "missing": missing, "documents": documents}
+
+
+def _evidence(area: dict) -> list[Evidence]:
+    if area["url"] is None:
+        return []
+    said = f"“{area['anchor']}”：{STATES[area['state']]}"
+    if area.get("newest"):
+        said += f"，最新“{area['item_title']}” {area['newest']}"
+    if area.get("missing"):
+        said += "（缺少" + "、".join(area["missing"]) + "）"
+    return [Evidence(url=area["url"], text=said)] + [Evidence(url=d["url"], text=f"“{d['title']}”")
+                                                      for d in area.get("documents", [])]
+
+
+@check(id="disclosure.key_areas", title="重点领域信息公开", family="disclosure",
+       basis="《中华人民共和国政府信息公开条例》第二十、二十一条；《2020年政务公开工作要点》",
+       remedy="为财政预决算、公共卫生、政府采购、重大建设项目、公务员招考、公共企事业单位信息公开分别设置栏目，"
+              "及时发布本年度预算、上年度决算和各领域最新信息。")
+def key_areas(snap: Snapshot, ctx: Context) -> Finding:
+    home = require_home(snap)
+    max_age = int(ctx.thresholds["disclosure.key_areas"]["max_age_days"])
+    budget_year, final_year = _finance_years(ctx)
+    threshold = (f"{len(AREAS)}个重点领域各有栏目且{max_age}天内有更新；财政预决算含{budget_year}年预算和{final_year}年决算")
+    sources = [home.url] + [match.url for name in ("platform", "statutory") if (match := find_column(snap, name))]
+    areas = [_area(snap, ctx, concept, sources) for concept in AREAS]
+    assessed = [area for area in areas if area["state"] != "unverifiable"]
+    if not assessed:
+        raise Unverifiable("重点领域栏目均无法读取，本项无法核验：" + "；".join(area["reason"] for area in areas))
+    covered = [area["area"] for area in assessed if area["state"] == "current"]
+    gaps = [area for area in assessed if area["state"] != "current"]
+    details = {"areas": areas, "covered": covered, "missing": [area["area"] for area in gaps]}
+    evidence = [item for area in areas for item in _evidence(area)]
+    value = f"{len(covered)}/{len(assessed)}个领域"
+    said = "；".join(f"{area['area']}：{STATES[area['state']]}" for area in gaps)
+    skipped = [area["area"] for area in areas if area["state"] == "unverifiable"]
+    note = f"（{'、'.join(skipped)}栏目无法读取，未计入）" if skipped else ""
+    if not gaps:
+        return Finding(Status.PASS, f"{len(covered)}个重点领域均设有栏目并及时更新。{note}", value=value,
+                       threshold=threshold, evidence=evidence, details=details)
+    status = Status.FAIL if not covered else Status.WARN
+    return Finding(status, f"重点领域公开不完整：{said}。{note}", value=value, threshold=threshold,
+                   evidence=evidence, details=details, score=len(covered) / len(assessed))

@@ -10,7 +10,7 @@ from datetime import date
 from checks.columns import find_column
 from checks.common import column_page, publication_date, require_home, require_list_loaded
 from checks.dates import date_from_url, parse_date
-from checks.disclosure import REPORT_TITLE
+from checks.facts.annual_reports import REPORT_TITLE
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
 from checks.snapshot import Link, Snapshot

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from checks.common import published_on, require_home
 from checks.dates import parse_date
+from checks.facts.documents import REPOST_AFTER_DAYS, page_title
+from checks.facts.security_terms import terms as injected_terms
 from checks.model import Context, Evidence, Finding, Status
-from checks.normative import REPOST_AFTER_DAYS, page_title
 from checks.registry import check
-from checks.security import terms as injected_terms
 from checks.snapshot import Page, Snapshot
 
 BASIS = "《中华人民共和国政府信息公开条例》第二十条第十二项；国办发〔2020〕17号"

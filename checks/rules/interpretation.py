@@ -14,8 +14,8 @@ from datetime import date
 
 from checks.common import published_on, require_home
 from checks.dates import working_days_between
+from checks.facts.documents import Document, documents, normalise_doc_no, page_title
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
-from checks.normative import Document, documents, normalise_doc_no, page_title
 from checks.registry import check
 from checks.snapshot import Page, Snapshot
 
