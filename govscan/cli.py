@@ -75,13 +75,15 @@ def assess(site_id, url, name, level, targets_file, out, nameserver, max_pages, 
 @click.argument("run_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--profile", default="default", show_default=True, help="Scoring profile in reports/rulebook.yaml.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Assess as of this date (default: the run's date).")
-def rescore(run_dir, profile, today):
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where the history database (with the assessors' reviews) is.")
+def rescore(run_dir, profile, today, var_dir):
     """Re-run checks and scoring on a saved run (no crawling); rewrites its result and scorecard."""
     from govscan.pipeline import Options, rescore as run_rescore, summary_line
     from reports.scoring import RulebookError
 
     try:
-        result = run_rescore(run_dir, Options(profile=profile, today=today.date() if today else None))
+        result = run_rescore(run_dir, Options(profile=profile, today=today.date() if today else None, var=var_dir))
     except (RulebookError, FileNotFoundError) as exc:
         fail_config(str(exc))
     click.echo(summary_line(run_dir, result))
@@ -192,6 +194,86 @@ def index(targets_file, var_dir, out):
     history = History.open(var_dir)
     try:
         click.echo(write_index(list(sites.values()), history, out or var_dir / "index.html"))
+    finally:
+        history.close()
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (only this machine by default).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
+@click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where runs and (unless GOVSCAN_DB_URL is set) the history database are.")
+@click.option("--public", is_flag=True, help="Let anyone who can reach the server read (not change) without logging in.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1))
+def serve(host, port, targets_file, var_dir, public, threads):
+    """The assessor's workbench: every site, runs, findings, reviews, exports and a JSON API."""
+    from waitress import create_server
+
+    from govscan.history import History
+    from govscan.web import create_app
+
+    try:
+        sites = load_targets(targets_file) if targets_file.exists() else {}
+    except ConfigError as exc:
+        fail_config(str(exc))
+    history = History.open(var_dir)
+    app = create_app(history, sites, var_dir, public=public)
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="govscan")
+    except OSError as exc:
+        fail_config(f"--host/--port: cannot listen on {host}:{port}: {exc.strerror or exc}")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"评估工作台：http://{shown}:{server.effective_port}/" + ("（公开只读）" if public else "（需登录）"), err=False)
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        history.close()
+
+
+@main.group("users")
+def users():
+    """Workbench accounts (they may record reviews)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where the history database is (unless GOVSCAN_DB_URL is set).")
+def users_add(name, var_dir):
+    """Create a user; the password is asked for (or read from standard input when it is not a terminal)."""
+    from govscan.history import History
+    from govscan.reviews import ReviewError, Workbench
+
+    if sys.stdin.isatty():
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    history = History.open(var_dir)
+    try:
+        Workbench(history).add_user(name, password)
+    except ReviewError as exc:
+        fail_config(str(exc))
+    finally:
+        history.close()
+    click.echo(f"用户 {name} 已创建")
+
+
+@users.command("list")
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Where the history database is (unless GOVSCAN_DB_URL is set).")
+def users_list(var_dir):
+    """Print the workbench's user names."""
+    from govscan.history import History
+    from govscan.reviews import Workbench
+
+    history = History.open(var_dir)
+    try:
+        for name in Workbench(history).users():
+            click.echo(name)
     finally:
         history.close()
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from govscan.config import EMAIL_PATTERN, ConfigError
 from reports.render import SHANGHAI, environment, local_time
+from reports.review import counted_status
 
 SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -149,8 +150,11 @@ def scorecard_message(settings: SmtpSettings, recipients: list[str], result: dic
     day = local_time(result["run"]["started_at"])[:10]
     total = "—" if score["total"] is None else f"{score['total']:.1f} 分"
     subject = f"【政务公开评估】{site['name']} {day}：{total}，{score['grade']}"
+    reviewed = [(f, f.get("review") or {}) for f in result["findings"]]
     html, text = _render("mail", kind="site", r=result, changes=changes, day=day,
-                         actions=[f for f in result["findings"] if f["status"] in ("fail", "warn")])
+                         actions=[f for f in result["findings"] if counted_status(f) in ("fail", "warn")],
+                         excepted=[f for f, review in reviewed if review.get("effect") == "excepted"],
+                         lapsed=[f for f, review in reviewed if review.get("expired")])
     run_dir = Path(run_dir)
     attachments = [(f"评估报告-{site['id']}-{day}.html", run_dir / "scorecard.html", "text/html"),
                    (f"整改清单-{site['id']}-{day}.xlsx", run_dir / "rectification.xlsx", XLSX)]

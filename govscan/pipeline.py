@@ -28,6 +28,7 @@ from crawler.probes.dns_probe import host_rules
 from crawler.snapshot import SnapshotWriter, connect as create_snapshot
 from govscan.config import Site
 from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNREACHABLE, History
+from govscan.reviews import review_hook
 from reports.render import write_outputs
 from reports.result import SCHEMA_ID, write_result
 from reports.scoring import load_profile, score
@@ -140,9 +141,11 @@ def attach_screenshots(findings: list[dict], out: Path, rules: dict[str, str], t
 
 
 def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, run_meta: dict,
-                     record: Callable[[dict], dict] | None = None) -> dict:
+                     record: Callable[[dict], dict] | None = None,
+                     review: Callable[[list[dict], date], None] | None = None) -> dict:
     """Stages 2–4 on a saved snapshot. `record` stores the scored run in history and returns its
-    `history` section, before rendering, so the scorecard can show what changed."""
+    `history` section, before rendering, so the scorecard can show what changed. `review` marks
+    the findings assessors have reviewed (exceptions, overturned verdicts) before scoring."""
     profile = load_profile(options.profile, known_checks=set(all_checks()))
     snap = Snapshot(snapshot_path)
     try:
@@ -166,6 +169,8 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
         }
     finally:
         snap.close()
+    if review is not None:
+        review(findings, ctx.today)
     result = {
         "schema": SCHEMA_ID,
         "site": {"id": site.id, "name": site.name, "url": site.url, "level": site.level},
@@ -252,7 +257,8 @@ def assess(site: Site, options: Options, history: History | None = None, night: 
             create_snapshot(snapshot).close()
         copy_availability_probes(site, snapshot, options)
         result = audit_and_report(site, snapshot, out, options,
-                                  {"id": run_id, "started_at": started, "crawl_problem": problem}, record)
+                                  {"id": run_id, "started_at": started, "crawl_problem": problem}, record,
+                                  review_hook(history, site.id, run_id))
     except BaseException as exc:
         # also after `record`: a run without result.json must not stand in history as complete
         outcome = INTERRUPTED if isinstance(exc, KeyboardInterrupt) or stopping() else ERROR
@@ -290,7 +296,12 @@ def rescore(run_dir: Path, options: Options) -> dict:
     options.screenshots = False  # the pages have moved on since the crawl; keep the run's own pictures
     if options.today is None and run_meta["started_at"]:
         options.today = datetime.fromisoformat(run_meta["started_at"]).astimezone(SHANGHAI).date()
-    return audit_and_report(site, snapshot, run_dir, options, run_meta)
+    history = History.open(Path(options.var))  # the assessors' reviews hold for a rescore too
+    try:
+        return audit_and_report(site, snapshot, run_dir, options, run_meta,
+                                review=review_hook(history, site.id, run_meta["id"]))
+    finally:
+        history.close()
 
 
 def summary_line(out: Path, result: dict) -> str:

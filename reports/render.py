@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import math
+import os
 from datetime import datetime
+from urllib.parse import quote
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,6 +17,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from reports.result import write_atomic
+from reports.review import counted_status
 
 TEMPLATES = Path(__file__).with_name("templates")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -46,6 +49,15 @@ def inline_image(relative: str, base_dir: Path | None) -> str | None:
     return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def finding_url(result: dict, check: str) -> str | None:
+    """The finding's page in the workbench (`govscan serve`), when GOVSCAN_BASE_URL says where it runs."""
+    base = os.environ.get("GOVSCAN_BASE_URL", "").strip().rstrip("/")
+    if not safe_url(base + "/"):
+        return None
+    return (f"{base}/sites/{quote(result['site']['id'], safe='')}/findings/{quote(check, safe='')}"
+            f"?run={quote(result['run']['id'], safe='')}")
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -56,6 +68,7 @@ def environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["local_time"] = local_time
     env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["finding_url"] = finding_url
     return env
 
 
@@ -112,7 +125,10 @@ def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
     return environment().get_template("scorecard.html.j2").render(
         r=result, image=lambda relative: inline_image(relative, base_dir), grouped=grouped, unscored=unscored, counts=counts,
         # failures first: they are what an inspector counts
-        actions=sorted((f for f in result["findings"] if f["status"] in NEEDS_ACTION), key=lambda f: f["status"] != "fail"),
+        actions=sorted((f for f in result["findings"] if counted_status(f) in NEEDS_ACTION),
+                       key=lambda f: counted_status(f) != "fail"),
+        excepted=[f for f in result["findings"] if (f.get("review") or {}).get("effect") == "excepted"],
+        lapsed=[f for f in result["findings"] if (f.get("review") or {}).get("expired")],
         not_checked=[f for f in result["findings"] if f["status"] in ("unverifiable", "error")],
         history=result.get("history"), trend=trend_chart(result),
     )
@@ -126,13 +142,13 @@ def cell(text: str) -> str:
 def rectification_rows(result: dict) -> list[dict]:
     rows = []
     for finding in result["findings"]:
-        if finding["status"] not in NEEDS_ACTION:
+        if counted_status(finding) not in NEEDS_ACTION:  # an explained exception is not to be fixed yet
             continue
         pages = [e["url"] for e in finding["evidence"] if e.get("url")] or [result["site"]["url"]]
         rows.append({
             "序号": len(rows) + 1,
             "检查项": finding["title"],
-            "结论": STATUS_LABELS[finding["status"]],
+            "结论": STATUS_LABELS[counted_status(finding)],
             "问题描述": cell(finding["message"]),
             "涉及页面": cell("\n".join(pages[:20])),
             "依据": finding["basis"],

@@ -63,6 +63,20 @@ class EvidenceItem(Open):
     screenshot: str = ""
 
 
+class ReviewInfo(Open):
+    """An assessor's review of the finding (reports/review.py); the checker's `status` stays as found."""
+
+    id: int
+    kind: Literal["confirmed", "exception", "overturned"]
+    label: str  # 已人工核实 / 例外 / 误判
+    reason: str
+    author: str
+    at: str
+    until: str | None  # exceptions: the last day the exception holds
+    effect: Literal["excepted", "overturned"] | None  # excepted: left out of the score; overturned: scored the other way
+    expired: bool  # an exception that lapsed since the previous run: the finding counts again
+
+
 class FindingItem(Open):
     check: str
     status: Status
@@ -72,6 +86,7 @@ class FindingItem(Open):
     threshold: str
     basis: str
     evidence: list[EvidenceItem]
+    review: ReviewInfo | None = None
 
 
 class RunPoint(Open):

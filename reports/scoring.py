@@ -8,6 +8,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from reports.review import counted_status
+
 RULEBOOK = Path(__file__).with_name("rulebook.yaml")
 SCORABLE = {"pass", "fail", "warn"}
 
@@ -150,8 +152,8 @@ def module_score(module: Module, by_check: dict, method: str) -> float | None:
 
 
 def score(findings: list[dict], profile: Profile) -> dict:
-    """The `score` object of result.json."""
-    by_check = {finding["check"]: finding for finding in findings}
+    """The `score` object of result.json. Findings under an assessor's review count as it says."""
+    by_check = {finding["check"]: {**finding, "status": counted_status(finding)} for finding in findings}
     modules = []
     for module in profile.modules:
         achieved = module_score(module, by_check, profile.method)
