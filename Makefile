@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml scripts/install-system.sh
 
 demo: setup
 	$(BIN)/python -m demo run
+	@echo "评估工作台（本次演示的评估历史）：先建账号 $(BIN)/govscan users add 用户名，再运行"
+	@echo "  $(BIN)/govscan serve --var var    然后在浏览器打开 http://127.0.0.1:8080/"
 
 assess: setup
 	$(BIN)/govscan assess $(SITE)
