@@ -151,7 +151,9 @@ def test_a_database_from_before_migrations_is_adopted_with_its_rows(db_url):
     from govscan.history import Base
 
     engine = create_engine(db_url)
-    Base.metadata.create_all(engine)
+    # the tables of those days only: later revisions add tables the models now also know
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in
+                                             ("sites", "runs", "findings", "deliveries", "probes")])
     engine.dispose()
     before = History.__new__(History)  # the store's own writes, without its migration step
     before.engine = create_engine(db_url)
