@@ -282,7 +282,7 @@ def test_changes_need_a_login_and_a_csrf_token(bench, browser):
     context.close()
 
 
-def test_review_survives_rescore_and_lapses_on_a_later_run(bench, page):
+def test_review_survives_rescore_and_lapses_on_a_later_run(bench, page, monkeypatch):
     total = bench.api(page, "/api/sites/qu")["site"]["total"]
     path = bench.var / "runs" / "qu-1"  # the second, latest run
     assert bench.api(page, f"/api/runs/{bench.qu_runs[1]}")["result"]["run"]["id"] == bench.qu_runs[1]
@@ -300,10 +300,12 @@ def test_review_survives_rescore_and_lapses_on_a_later_run(bench, page):
     from govscan.history import Changes
     from govscan.mail import SmtpSettings, scorecard_message
 
+    monkeypatch.setenv("GOVSCAN_BASE_URL", bench.url)
     message = scorecard_message(SmtpSettings("127.0.0.1", 25, "none", "a@b.org"), ["o@b.org"], lapsed,
                                 bench.var / "runs" / "qu-2", Changes())
     text = message.get_body(("plain",)).get_content()
     assert "例外已到期，本次重新计分" in text and "站内搜索" in text
+    assert f"{bench.url}sites/qu/findings/site.search?run={lapsed['run']['id']}" in text  # the mail links its findings
 
 
 def test_without_public_everything_needs_a_login_and_logins_are_rate_limited(bench, browser):
