@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from checks.columns import column_items
 from checks.common import describe_error, require_home
 from checks.dates import parse_date
+from checks.facts.footer import ID_CODE, read_footer
 from checks.facts.items import item_date
 from checks.facts.security_terms import blocked, terms
 from checks.lexicon import BLANK_MARKERS, SOFT_404_MARKERS
@@ -86,39 +87,32 @@ def availability(snap: Snapshot, ctx: Context) -> Finding:
                    threshold=threshold, evidence=evidence, details=details)
 
 
-IDENTIFIERS = {
-    "党政机关网站标识": lambda text, html: "conac.cn" in html or "党政机关" in text and "标识" in text,
-    "网站标识码": lambda text, html: bool(ID_CODE.search(text)),
-    "ICP备案编号": lambda text, html: bool(re.search(r"ICP\s*备\s*\d+", text, re.I)),
-    "公安机关备案标识": lambda text, html: bool(re.search(r"公网安备\s*\d{6,}", text)) or "beian.gov.cn/portal" in html,
-    "网站主办单位": lambda text, html: bool(re.search(r"主办(单位)?\s*[:：]", text)),
-    "联系方式": lambda text, html: bool(re.search(r"联系(电话|方式|我们)|0\d{2,3}-\d{7,8}", text)),
-    "我为政府网站找错": lambda text, html: "找错" in text or "zfwzzc" in html,
-}
-ID_CODE = re.compile(r"网站标识码\s*[:：]?\s*(bm\d{8}|\d{10})", re.I)
+IDENTIFIERS = ("党政机关网站标识", "网站标识码", "ICP备案编号", "公安机关备案标识", "网站主办单位", "联系方式", "我为政府网站找错")
 
 
 @check(id="site.identity", title="页面底部功能区标识", basis="国办发〔2017〕47号《政府网站发展指引》；" + INDICATORS_2019,
        family="site", remedy="在所有页面底部统一展示党政机关网站标识、网站标识码、ICP备案号、公安机关备案号、主办单位、联系方式和“我为政府网站找错”入口。")
 def identity(snap: Snapshot, ctx: Context) -> Finding:
+    """Judged from the home page's own markup (and the frames it could read). Only a footer that is
+    itself in a frame or a script the crawl could not read makes missing items unverifiable; an
+    unrelated frame (a weather widget) does not."""
     home = require_home(snap)
-    text, html = home.text, home.html
-    frames = [link for link in snap.links_from(home.url) if link.tag in ("iframe", "frame")]
-    unread_frames = []
-    for frame in frames:
-        framed = snap.page(frame.target)
+    facts = read_footer(home.html, home.text, home.url)
+    marks, text, unread = dict(facts.marks), home.text, []
+    for url in facts.framed:
+        framed = snap.page(url)
         if framed is not None and framed.ok:
             text += "\n" + framed.text
-            html += framed.html
+            marks = {**read_footer(framed.html, framed.text, framed.url).marks, **marks}
         else:
-            unread_frames.append(frame.target)
-    present = [name for name, test in IDENTIFIERS.items() if test(text, html)]
-    missing = [name for name in IDENTIFIERS if name not in present]
+            unread.append(url)
+    present = [name for name in IDENTIFIERS if name in marks]
+    missing = [name for name in IDENTIFIERS if name not in marks]
+    scripted = [name for name in present if marks[name].how == "script"]
     threshold = "页面底部展示：" + "、".join(IDENTIFIERS)
-    evidence = [Evidence(url=home.url, text=" ".join(ID_CODE.findall(text)) or "")]
-    if missing and unread_frames:
-        raise Unverifiable(f"首页底部信息位于无法读取的内嵌框架（iframe）中，无法核验：{'、'.join(missing)}。"
-                           f"框架地址：{unread_frames[0]}")
+    evidence = [Evidence(url=home.url, text=f"{home.title}：" + "；".join(f"{name}：{marks[name].what}" for name in present))]
+    if missing and unread:
+        raise Unverifiable(f"首页底部信息由无法读取的内嵌框架或脚本提供，无法核验：{'、'.join(missing)}。地址：{unread[0]}")
     codes = {code.lower() for code in ID_CODE.findall(text)}
     meta_code = home.meta_tags.get("SiteIDCode", "").strip().lower()
     problems = []
@@ -136,13 +130,15 @@ def identity(snap: Snapshot, ctx: Context) -> Finding:
     if codes and other_codes:
         code, count = other_codes.most_common(1)[0]
         problems.append(f"有{count}个页面使用了与首页不同的网站标识码（{code}）")
-    details = {"missing": missing, "present": present, "codes": sorted(codes)}
+    details = {"missing": missing, "present": present, "via_script": scripted, "codes": sorted(codes),
+               "found": {name: marks[name].what for name in present}}
     value = f"{len(present)}/{len(IDENTIFIERS)}项"
+    by_script = f"（其中{'、'.join(scripted)}由全国统一脚本在页面加载时生成，已识别其脚本）" if scripted else ""
     if not problems:
-        return Finding(Status.PASS, "首页底部标识齐全：" + "、".join(present) + "。", value=value, threshold=threshold,
-                       evidence=evidence, details=details)
+        return Finding(Status.PASS, "首页底部标识齐全：" + "、".join(present) + by_script + "。", value=value,
+                       threshold=threshold, evidence=evidence, details=details)
     status = Status.FAIL if "网站标识码" in missing else Status.WARN
-    return Finding(status, "；".join(problems) + "。", value=value, threshold=threshold, evidence=evidence,
+    return Finding(status, "；".join(problems) + by_script + "。", value=value, threshold=threshold, evidence=evidence,
                    score=len(present) / len(IDENTIFIERS), details=details)
 
 
