@@ -11,6 +11,7 @@ from checks.columns import find_column
 from checks.common import column_page, publication_date, require_home, require_list_loaded
 from checks.dates import date_from_url, parse_date
 from checks.facts.annual_reports import REPORT_TITLE
+from checks.facts.report_tables import balance_mismatches, compact as _compact, review_mismatches, table_four, table_three
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
 from checks.snapshot import Link, Snapshot
@@ -32,6 +33,7 @@ class Report:
     published: date | None
     published_how: str
     attached: tuple[str, ...] = ()  # attachments whose text is this report's (the page only points to them)
+    html: str = ""                  # the report page's markup, where its tables keep their cells
 
     @property
     def deadline(self) -> date:
@@ -104,7 +106,7 @@ def _report_from(snap: Snapshot, ctx: Context, url: str, title: str, link: Link 
         return None
     issuer = issuer or ctx.site_name
     return Report(int(heading.group(1)), title, url, link.source if link else url, issuer, is_government(issuer),
-                  text, published, how, tuple(attached))
+                  text, published, how, tuple(attached), page.html if page is not None and not attached else "")
 
 
 def find_reports(snap: Snapshot, ctx: Context) -> list[Report]:
@@ -207,15 +209,18 @@ def on_time(snap: Snapshot, ctx: Context) -> Finding:
 
 # -- the national format ------------------------------------------------------------------------
 
+# The six parts by meaning, in order: a heading is the numeral and, within a few words, what the
+# part is about — so "五、存在的问题和改进措施" (2019 trial wording) is part 五 as much as the template's
+# "五、存在的主要问题及改进情况".
 SECTIONS = [
-    ("一、总体情况", "一", r"总体情况|概述"),
+    ("一、总体情况", "一", r"总体|概述|概况|基本情况"),
     ("二、主动公开政府信息情况", "二", r"主动公开"),
-    ("三、收到和处理政府信息公开申请情况", "三", r"收到和处理|(?:依申请|政府信息)公开申请"),
-    ("四、政府信息公开行政复议、行政诉讼情况", "四", r"(?:政府信息公开)?行政复议"),
-    ("五、存在的主要问题及改进情况", "五", r"存在的?主要问题|存在问题|问题及改进"),
-    ("六、其他需要报告的事项", "六", r"其他需要报告|其他事项"),
+    ("三、收到和处理政府信息公开申请情况", "三", r"申请"),
+    ("四、政府信息公开行政复议、行政诉讼情况", "四", r"复议|诉讼"),
+    ("五、存在的主要问题及改进情况", "五", r"问题|不足|改进"),
+    ("六、其他需要报告的事项", "六", r"其他"),
 ]
-_SECTION_RE = [re.compile(numeral + r"\s*[、.．]\s*(?:" + words + ")") for _, numeral, words in SECTIONS]
+_SECTION_RE = [re.compile(numeral + r"\s*[、.．]\s*[^\n。；]{0,16}?(?:" + words + ")") for _, numeral, words in SECTIONS]
 
 TABLE_LABELS_COMMON = [
     "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
@@ -230,26 +235,12 @@ TABLE_LABELS = {
     "2021": TABLE_LABELS_COMMON + ["本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件",
                                    "本年处理决定数量", "本年收费金额"],
 }
-APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-# Table 三: 一 + 二 = 三(七) + 四 for every applicant column (the 勾稽关系 printed under the table).
-BALANCE_ROWS = {"一": "本年新收政府信息公开申请数量", "二": "上年结转政府信息公开申请数量",
-                "三（七）": "（七）总计", "四": "结转下年度继续办理"}
-_BRACKETS = str.maketrans("()", "（）")
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text).translate(_BRACKETS)
-
-
-def _label_re(label: str) -> re.Pattern:
-    """The label with any whitespace between its characters (PDF lines wrap) and either bracket width."""
-    parts = []
-    for char in label:
-        parts.append({"（": "[（(]", "）": "[）)]"}.get(char, re.escape(char)))
-    return re.compile(r"\s*".join(parts))
-
-
-_ROW_RE = {row: re.compile(_label_re(label).pattern + r"((?:[\s|]*\d+){1,7})") for row, label in BALANCE_ROWS.items()}
+# Totals the narrative states, to cross-check with the tables (a mismatch warns, never fails).
+_NARRATIVE = {
+    "requests": re.compile(r"(?:收到|受理|新收)[^。；，,]{0,15}?申请\s*(\d+)\s*件"),
+    "reviews": re.compile(r"行政复议(?:案件)?\s*(\d+)\s*件"),
+    "suits": re.compile(r"行政诉讼(?:案件)?\s*(\d+)\s*件"),
+}
 
 
 def has_sections(text: str) -> bool:
@@ -270,28 +261,30 @@ def section_problems(text: str) -> tuple[list[str], list[str]]:
     return missing, disordered
 
 
-def table_three(text: str) -> dict[str, list[int]]:
-    rows = {}
-    for row, pattern in _ROW_RE.items():
-        found = pattern.search(text)
-        if found:
-            rows[row] = [int(n) for n in re.findall(r"\d+", found.group(1))]
-    return rows
+def label_present(label: str, compact: str) -> bool:
+    """The label in the compacted text, or cut by a PDF page break: a cell spanning two pages comes
+    out as its head, the rest of the row, the page number ("- 5 -") and its tail ("无 … - 5 - 法提供")."""
+    if label in compact:
+        return True
+    return any(re.search(re.escape(label[:cut]) + r".{0,200}?-\d{1,3}-" + re.escape(label[cut:]), compact)
+               for cut in range(1, len(label)))
 
 
-def balance_mismatches(rows: dict[str, list[int]]) -> list[dict] | None:
-    """Columns where 一 + 二 ≠ 三(七) + 四; None when the four rows could not be read alike."""
-    if len(rows) < 4 or len({len(values) for values in rows.values()}) != 1:
-        return None
-    width = len(rows["一"])
-    names = APPLICANTS if width == len(APPLICANTS) else [f"第{i + 1}列" for i in range(width)]
-    mismatches = []
-    for i, name in enumerate(names):
-        a, b, c, d = (rows[row][i] for row in ("一", "二", "三（七）", "四"))
-        if a + b != c + d:
-            mismatches.append({"column": name, "一": a, "二": b, "三（七）": c, "四": d,
-                               "text": f"{name}：{a}+{b}={a + b}，而{c}+{d}={c + d}"})
-    return mismatches
+def narrative_mismatches(text: str, three: dict[str, list[int]], four: list[int] | None) -> list[str]:
+    """Totals the text states that the tables contradict: new requests (表三 一, or 一 + 二 where the
+    text counts the carried-over ones too), 复议 and 诉讼 cases (表四)."""
+    tables = {}
+    if three.get("一") and three.get("二"):
+        tables["requests"] = ({three["一"][-1], three["一"][-1] + three["二"][-1]}, f"表三第一项总计为{three['一'][-1]}")
+    if four:
+        tables["reviews"] = ({four[4]}, f"表四行政复议总计为{four[4]}")
+        tables["suits"] = ({four[9] + four[14]}, f"表四行政诉讼总计为{four[9] + four[14]}")
+    problems = []
+    for key, (allowed, said) in tables.items():
+        stated = _NARRATIVE[key].search(text)
+        if stated and int(stated.group(1)) not in allowed:
+            problems.append(f"正文称“{stated.group(0)}”，而{said}")
+    return problems
 
 
 def examine(report: Report) -> dict:
@@ -304,7 +297,7 @@ def examine(report: Report) -> dict:
         return result
     missing, disordered = section_problems(report.text)
     compact = _compact(report.text)
-    labels = [label for label in TABLE_LABELS[edition] if _compact(label) not in compact]
+    labels = [label for label in TABLE_LABELS[edition] if not label_present(_compact(label), compact)]
     result.update(missing_sections=missing, disordered_sections=disordered, missing_labels=labels)
     if missing:
         result["failures"].append("缺少" + "、".join(missing))
@@ -317,7 +310,8 @@ def examine(report: Report) -> dict:
         result["failures"].append(f"表二未采用{edition}年格式（缺少：{'、'.join(own)}）")
     elif labels:
         result["warnings"].append("表格缺少：" + "、".join(labels))
-    mismatches = balance_mismatches(table_three(report.text))
+    three = table_three(report.text, report.html)
+    mismatches = balance_mismatches(three)
     if mismatches is None:
         result["balance"] = "unread"
     elif mismatches:
@@ -326,6 +320,16 @@ def examine(report: Report) -> dict:
         result["failures"].append("表三勾稽关系不符（" + "；".join(m["text"] for m in mismatches) + "）")
     else:
         result["balance"] = "ok"
+    four = table_four(report.text, report.html)
+    review = review_mismatches(four) if four else None
+    result["review"] = "unread" if review is None else "mismatch" if review else "ok"
+    if review:
+        result["review_mismatches"] = review
+        result["failures"].append("表四合计不符（" + "；".join(m["text"] for m in review) + "）")
+    narrative = narrative_mismatches(report.text, three, four)
+    if narrative:
+        result["narrative_mismatches"] = narrative
+        result["warnings"].append("正文数字与统计表不一致：" + "；".join(narrative))
     return result
 
 
@@ -354,9 +358,15 @@ def report_format(snap: Snapshot, ctx: Context) -> Finding:
     note = f"；另有{len(unreadable)}份报告无可读取文字（如扫描件），未检查" if unreadable else ""
     evidence = [r.evidence("；".join(x["failures"] + x["warnings"])) for r, x in failing + warning]
     if not failing and not warning:
-        checked = sum(1 for _, x in read if x.get("balance") == "ok")
-        return Finding(Status.PASS, f"已检查{len(read)}份年度报告，结构和表格符合国家格式，"
-                                    f"其中{checked}份核对了表三勾稽关系{note}。", value=value, threshold=threshold,
+        balanced = sum(1 for _, x in read if x.get("balance") == "ok")
+        reviewed = sum(1 for _, x in read if x.get("review") == "ok")
+        unread_tables = [r for r, x in read if x.get("balance") == "unread" or x.get("review") == "unread"]
+        details["tables_unread"] = [r.url for r in unread_tables]
+        verdict = "结构和表格项目符合国家格式" if unread_tables else "结构和表格符合国家格式"
+        caveat = (f"；但{len(unread_tables)}份报告的统计表数字未能读取，勾稽关系未核对，请人工核对"
+                  f"（如{unread_tables[0].title}）") if unread_tables else ""
+        return Finding(Status.PASS, f"已检查{len(read)}份年度报告，{verdict}，其中{balanced}份核对了表三勾稽关系、"
+                                    f"{reviewed}份核对了表四合计{caveat}{note}。", value=value, threshold=threshold,
                        evidence=[r.evidence() for r, _ in read[:3]], details=details)
     listed = "；".join(f"{r.title}：" + "；".join(x["failures"] + x["warnings"]) for r, x in failing + warning)
     status = Status.FAIL if failing else Status.WARN
