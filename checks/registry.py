@@ -7,6 +7,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Callable
 
+from checks.limits import LIMITS_KEY, cap_finding
 from checks.model import Context, Finding, Status, Unverifiable, Verdict
 from checks.snapshot import Snapshot
 
@@ -59,6 +60,7 @@ def run_one(spec: CheckSpec, snap: Snapshot, ctx: Context) -> Result:
         finding = spec.func(snap, ctx)
         if not isinstance(finding, Finding):
             raise TypeError(f"check returned {type(finding).__name__}, not Finding")
+        finding = cap_finding(finding, ctx.thresholds.get(LIMITS_KEY))
     except Unverifiable as exc:
         finding = Finding(status=Status.UNVERIFIABLE, message=str(exc))
     except Exception as exc:  # a bug in one check must not stop the others

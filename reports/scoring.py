@@ -120,7 +120,8 @@ def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set
         places = [(check, ["modules", i, "checks", check]) for i, module in enumerate(profile.modules)
                   for check in module.checks]
         places += [(veto.check, ["vetoes", i, "check"]) for i, veto in enumerate(profile.vetoes)]
-        places += [(check, ["thresholds", check]) for check in profile.thresholds]
+        # "findings" holds the limits every finding is cut to (checks/limits.py), not a check's numbers
+        places += [(check, ["thresholds", check]) for check in profile.thresholds if check != "findings"]
         unknown = [(check, where) for check, where in places if check not in known_checks]
         if unknown:
             check, where = unknown[0]
