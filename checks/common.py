@@ -34,6 +34,14 @@ def require_home(snap: Snapshot) -> Page:
     return home
 
 
+def searched(snap: Snapshot, what: str, sources: list[str] | None = None) -> list[Evidence]:
+    """What a "not found" rests on: the pages the search started from (the home page, the 政府信息公开
+    platform) and how many crawled pages were searched after them."""
+    pages = len(snap.pages())
+    return [Evidence(url=url, text=f"从此页面起检索本次抓取的{pages}个页面，未找到{what}")
+            for url in dict.fromkeys(sources or [snap.start_url])]
+
+
 def open_column(snap: Snapshot, concept: str, threshold: str, missing: str,
                 sources: list[str] | None = None) -> tuple[ColumnMatch, Page]:
     """The column a check needs and its page. Ends the check when there is nothing to examine: the
@@ -41,7 +49,8 @@ def open_column(snap: Snapshot, concept: str, threshold: str, missing: str,
     could not fetch ends it as unverifiable (column_page)."""
     match = find_column(snap, concept, sources)
     if match is None:
-        raise Verdict(Finding(Status.FAIL, missing, value="未找到", threshold=threshold))
+        raise Verdict(Finding(Status.FAIL, missing, value="未找到", threshold=threshold,
+                              evidence=searched(snap, "该栏目", sources)))
     return match, open_page(snap, match, threshold)
 
 

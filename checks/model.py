@@ -33,9 +33,10 @@ class Evidence:
     url: str = ""
     text: str = ""
     screenshot: str = ""
+    title: str = ""  # the page's title as the crawl saw it (filled in by the registry when a check leaves it)
 
     def as_dict(self) -> dict:
-        return {"url": self.url, "text": self.text, "screenshot": self.screenshot}
+        return {"url": self.url, "text": self.text, "screenshot": self.screenshot, "title": self.title}
 
 
 @dataclass

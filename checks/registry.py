@@ -61,6 +61,7 @@ def run_one(spec: CheckSpec, snap: Snapshot, ctx: Context) -> Result:
         if not isinstance(finding, Finding):
             raise TypeError(f"check returned {type(finding).__name__}, not Finding")
         finding = cap_finding(finding, ctx.thresholds.get(LIMITS_KEY))
+        name_pages(finding, snap)
     except Unverifiable as exc:
         finding = Finding(status=Status.UNVERIFIABLE, message=str(exc))
     except Exception as exc:  # a bug in one check must not stop the others
@@ -70,6 +71,15 @@ def run_one(spec: CheckSpec, snap: Snapshot, ctx: Context) -> Result:
             details={"exception": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=5)},
         )
     return Result(spec=spec, finding=finding)
+
+
+def name_pages(finding: Finding, snap: Snapshot) -> None:
+    """Give each piece of evidence the title of the page it points to, so every verdict, a pass as
+    much as a fail, names its page by title and address."""
+    for evidence in finding.evidence:
+        if evidence.url and not evidence.title:
+            page = snap.page(evidence.url)
+            evidence.title = page.title if page is not None else ""
 
 
 def run_checks(snap: Snapshot, ctx: Context, only: list[str] | None = None) -> list[Result]:

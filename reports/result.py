@@ -61,6 +61,7 @@ class EvidenceItem(Open):
     url: str = ""
     text: str = ""
     screenshot: str = ""
+    title: str = ""  # the title of the page at `url`, when the crawl fetched it
 
 
 class ReviewInfo(Open):

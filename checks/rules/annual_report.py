@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from checks.columns import find_column
-from checks.common import column_page, publication_date, require_home, require_list_loaded
+from checks.common import column_page, publication_date, require_home, require_list_loaded, searched
 from checks.dates import date_from_url, parse_date
 from checks.facts.annual_reports import REPORT_TITLE
 from checks.facts.report_tables import balance_mismatches, compact as _compact, review_mismatches, table_four, table_three
@@ -168,7 +168,8 @@ def latest_present(snap: Snapshot, ctx: Context) -> Finding:
     shown = f"最近一份为{earlier[0].year}年度" if earlier else "未找到任何本机关的年度报告"
     return Finding(Status.FAIL, f"已过发布时限，仍未找到{year}年度政府信息公开工作年度报告（{shown}）。",
                    value="未发布", threshold=threshold,
-                   evidence=[r.evidence() for r in earlier[:1]] + [r.evidence("其他单位") for r in reports if r.year == year][:3],
+                   evidence=([r.evidence() for r in earlier[:1]] + [r.evidence("其他单位") for r in reports if r.year == year][:3]
+                             or searched(snap, "政府信息公开工作年度报告")),
                    details=details)
 
 

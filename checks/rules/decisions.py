@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, published_on, require_home, require_list_loaded
+from checks.common import column_page, published_on, require_home, require_list_loaded, searched
 from checks.dates import all_dates
 from checks.facts.items import item_date
 from checks.facts.platform import home_and_platform
@@ -147,5 +147,6 @@ def participation(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.PASS, f"已公布{year}年决策事项目录，{len(consultations)}项征求意见期限充足并公布了采纳情况。",
                        value=value, threshold=threshold, evidence=evidence, details=details)
     status = Status.FAIL if score == 0 else Status.WARN
+    evidence = evidence or searched(snap, "决策事项目录和意见征集栏目", home_and_platform(snap))
     return Finding(status, "；".join(problems) + "。", value=value, threshold=threshold, evidence=evidence,
                    details=details, score=score)

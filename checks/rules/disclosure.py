@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, open_column, require_home, require_list_loaded
+from checks.common import column_page, open_column, require_home, require_list_loaded, searched
 from checks.facts.annual_reports import REPORT_TITLE
 from checks.facts.items import item_date
 from checks.facts.platform import home_and_platform, platform_column
@@ -31,7 +31,7 @@ def platform(snap: Snapshot, ctx: Context) -> Finding:
         if home.metadata.get("needs_js") and not home.rendered:
             raise Unverifiable("首页内容由JavaScript生成且本次未启用浏览器渲染，无法确认是否设置政府信息公开专栏。")
         return Finding(Status.FAIL, "网站未设置“政府信息公开”专栏，也未找到“政务公开”“信息公开”等同类栏目。",
-                       value="未找到", threshold=threshold)
+                       value="未找到", threshold=threshold, evidence=searched(snap, "“政府信息公开”专栏入口"))
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
     target = snap.page(match.url)
     if target is not None and not target.ok:
@@ -343,7 +343,7 @@ def key_areas(snap: Snapshot, ctx: Context) -> Finding:
     covered = [area["area"] for area in assessed if area["state"] == "current"]
     gaps = [area for area in assessed if area["state"] != "current"]
     details = {"areas": areas, "covered": covered, "missing": [area["area"] for area in gaps]}
-    evidence = [item for area in areas for item in _evidence(area)]
+    evidence = [item for area in areas for item in _evidence(area)] or searched(snap, "重点领域栏目", sources)
     value = f"{len(covered)}/{len(assessed)}个领域"
     said = "；".join(f"{area['area']}：{STATES[area['state']]}" for area in gaps)
     skipped = [area["area"] for area in areas if area["state"] == "unverifiable"]

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
-from checks.common import open_page, require_home, require_list_loaded
+from checks.common import open_page, require_home, require_list_loaded, searched
 from checks.facts.items import item_date
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -44,7 +44,7 @@ def published(snap: Snapshot, ctx: Context) -> Finding:
         mentioned = _mentions(snap)
         said = f"；{len(mentioned)}个页面提到“政府公报”（如{mentioned[0]}），但网站未设公报栏目" if mentioned else ""
         return Finding(Status.FAIL, f"未找到政府公报栏目{said}。", value="未找到", threshold=threshold,
-                       evidence=[Evidence(url=url, text="提到“政府公报”") for url in mentioned],
+                       evidence=[Evidence(url=url, text="提到“政府公报”") for url in mentioned] or searched(snap, "政府公报栏目"),
                        details={"url": None, "mentioned_in": mentioned})
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
     page = open_page(snap, match, threshold)

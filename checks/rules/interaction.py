@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import open_page, require_home
+from checks.common import open_page, require_home, searched
 from checks.dates import parse_date
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -70,7 +70,7 @@ def channel(snap: Snapshot, ctx: Context) -> Finding:
     match = find_column(snap, "interaction")
     if match is None:
         return Finding(Status.FAIL, "未找到网上咨询建言渠道（如区长信箱、我要咨询），触发单项否决。", value="无渠道",
-                       threshold=threshold)
+                       threshold=threshold, evidence=searched(snap, "网上咨询建言渠道"))
     page = open_page(snap, match, threshold)
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”")]
     if page.metadata.get("needs_js") and not page.rendered:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, require_home, require_list_loaded
+from checks.common import column_page, require_home, require_list_loaded, searched
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
 from checks.snapshot import Page, Snapshot
@@ -107,7 +107,7 @@ def named(snap: Snapshot, ctx: Context) -> Finding:
     value = f"{len(unique)}名领导"
     if not looked:
         return Finding(Status.FAIL, "未找到领导信息栏目或领导工作分工文件。", value="未找到", threshold=threshold,
-                       details=details)
+                       evidence=searched(snap, "领导信息栏目或领导工作分工文件"), details=details)
     if not unique:
         return Finding(Status.FAIL, "领导信息或工作分工中未列明领导姓名及其分工（仅有职务不能视为公开负责人姓名）。",
                        value="未列明姓名", threshold=threshold, evidence=evidence, details=details)

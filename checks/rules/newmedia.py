@@ -8,7 +8,7 @@ import re
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import open_page, require_home, require_list_loaded
+from checks.common import open_page, require_home, require_list_loaded, searched
 from checks.lexicon import NEW_MEDIA_PLATFORMS
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -69,7 +69,8 @@ def listed(snap: Snapshot, ctx: Context) -> Finding:
     threshold = "公开政务新媒体名录，逐一列明账号名称和所在平台"
     match = find_column(snap, "new_media")
     if match is None:
-        return Finding(Status.FAIL, "未找到政务新媒体名录（新媒体矩阵）栏目。", value="未找到", threshold=threshold)
+        return Finding(Status.FAIL, "未找到政务新媒体名录（新媒体矩阵）栏目。", value="未找到", threshold=threshold,
+                       evidence=searched(snap, "政务新媒体名录栏目"))
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
     page = open_page(snap, match, threshold)
     accounts = accounts_in_tables(page) or accounts_in_lines(snap.main_text(page))

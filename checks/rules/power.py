@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from checks.columns import column_items, find_column, normalise
-from checks.common import open_page, publication_date, require_home, require_list_loaded
+from checks.common import open_page, publication_date, require_home, require_list_loaded, searched
 from checks.facts.items import item_date
 from checks.facts.portals import service_portal
 from checks.lexicon import BLANK_MARKERS, COLUMNS, PHONE_PATTERN
@@ -70,7 +70,7 @@ def responsibility_list(snap: Snapshot, ctx: Context) -> Finding:
         if outbound is not None:
             return _outbound_finding(outbound, threshold)
         return Finding(Status.FAIL, "未找到权责清单（权力清单、责任清单）栏目，也没有链接至政务服务网的权责清单。",
-                       value="未找到", threshold=threshold)
+                       value="未找到", threshold=threshold, evidence=searched(snap, "权责清单栏目或链接"))
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
     page = open_page(snap, match, threshold)
     items = column_items(snap, page.url)
@@ -149,7 +149,7 @@ def functions_catalog(snap: Snapshot, ctx: Context) -> Finding:
     known = known_departments(snap, ctx)
     if match is None:
         return Finding(Status.FAIL, "未找到机构职能栏目（机构职能目录）。", value="未找到", threshold=threshold,
-                       details={"url": None, "departments": [], "not_listed": sorted(full for full, _ in known.values())})
+                       evidence=searched(snap, "机构职能栏目"), details={"url": None, "departments": [], "not_listed": sorted(full for full, _ in known.values())})
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
     page = open_page(snap, match, threshold)
     items = column_items(snap, page.url)

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import column_page, require_home
+from checks.common import column_page, require_home, searched
 from checks.facts.platform import home_and_platform
 from checks.facts.portals import service_portal
 from checks.lexicon import PHONE_PATTERN
@@ -107,7 +107,8 @@ def channel(snap: Snapshot, ctx: Context) -> Finding:
     value = f"{len(found)}/{len(ELEMENTS) + 1}项"
     if not texts:
         return Finding(Status.FAIL, "未找到依申请公开栏目，也未找到载明申请方式的政府信息公开指南。", value="未找到",
-                       threshold=threshold, details=details)
+                       threshold=threshold, evidence=evidence or searched(snap, "依申请公开栏目或政府信息公开指南"),
+                       details=details)
     if CHANNEL in missing:
         return Finding(Status.FAIL, broken + "未提供在线申请表，也未写明信函、数据电文等书面申请方式。", value=value,
                        threshold=threshold, evidence=evidence, details=details)

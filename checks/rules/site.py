@@ -83,8 +83,10 @@ def availability(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.WARN, f"近{days}天{len(probes)}次监测中{len(failed)}次首页无法打开（{share:.1%}），"
                        "尚未达到单项否决标准，但可用性不足。", value=value, threshold=threshold, evidence=evidence,
                        details=details, score=0.5)
+    first, last = probes[0], probes[-1]
+    watched = Evidence(url=last["target"], text=f"监测的首页：{first['at']} 至 {last['at']} 共{len(probes)}次")
     return Finding(Status.PASS, f"近{days}天{len(probes)}次监测中首页可用率{1 - share:.1%}。", value=value,
-                   threshold=threshold, evidence=evidence, details=details)
+                   threshold=threshold, evidence=[watched, *evidence], details=details)
 
 
 IDENTIFIERS = ("党政机关网站标识", "网站标识码", "ICP备案编号", "公安机关备案标识", "网站主办单位", "联系方式", "我为政府网站找错")
@@ -428,7 +430,7 @@ def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
     require_home(snap)
     limits = ctx.thresholds["site.columns_updated"]
     windows = {"news": int(limits["news_days"]), "notice": int(limits["notice_days"]), "plan": int(limits["plan_days"])}
-    stale, checked = [], 0
+    stale, fresh, checked = [], [], 0
     for column in columns(snap):
         kind = update_class(column)
         if kind is None or not column.items:
@@ -437,9 +439,9 @@ def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
         dates = [day for day in (item_date(snap, link, ctx.today) for link in column.items) if day and day <= ctx.today]
         newest = max(dates) if dates else None
         age = (ctx.today - newest).days if newest else None
-        if newest is None or age > windows[kind]:
-            stale.append({"url": column.url, "name": column.name, "class": CLASSES[kind][0], "kind": kind,
-                          "newest": newest.isoformat() if newest else None, "age_days": age})
+        row = {"url": column.url, "name": column.name, "class": CLASSES[kind][0], "kind": kind,
+               "newest": newest.isoformat() if newest else None, "age_days": age}
+        (stale if newest is None or age > windows[kind] else fresh).append(row)
     threshold = (f"动态要闻类{windows['news']}天、通知公告政策文件类{windows['notice']}天、"
                  f"人事规划计划类{windows['plan']}天内有更新；前两类超期≥{int(limits['veto_stale'])}个或"
                  f"应更新未更新≥{int(limits['veto_overdue'])}个即单项否决")
@@ -459,13 +461,14 @@ def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
                        value=value, threshold=threshold, evidence=evidence, details=details,
                        score=1 - len(stale) / checked)
     return Finding(Status.PASS, f"已检查{checked}个有更新要求的栏目，均按期更新。", value=value, threshold=threshold,
-                   details=details)
+                   evidence=[Evidence(url=c["url"], text=f"“{c['name']}”（{c['class']}）最新信息：{c['newest']}")
+                             for c in fresh], details=details)
 
 
 @check(id="site.blank_columns", title="空白栏目", basis=VETO_BASIS + "：空白栏目数量超过(含)5个", family="site",
        remedy="为空白栏目补充内容；确无内容可发布的栏目应予撤销或整合，不得保留“暂无信息”的空栏目。")
 def blank_columns(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
+    home = require_home(snap)
     veto = int(ctx.thresholds["site.blank_columns"]["veto_blank"])
     blank = []
     found = columns(snap)
@@ -480,6 +483,9 @@ def blank_columns(snap: Snapshot, ctx: Context) -> Finding:
         if marker or (not snap.content_links(column.url) and len(re.sub(r"\W", "", own_text)) < MIN_OWN_TEXT):
             blank.append({"url": column.url, "name": column.name, "marker": marker})
     threshold = f"不得有空白栏目；空白栏目≥{veto}个即单项否决"
+    if not found:  # nothing examined is no pass
+        return Finding(Status.NOT_APPLICABLE, "本次抓取未识别到栏目列表页，无法判断是否存在空白栏目。", threshold=threshold,
+                       evidence=[Evidence(url=home.url)])
     evidence = [Evidence(url=b["url"], text=f"“{b['name']}”" + (f"显示“{b['marker']}”" if b["marker"] else "无任何信息"))
                 for b in blank]
     details = {"blank": blank}
@@ -489,14 +495,15 @@ def blank_columns(snap: Snapshot, ctx: Context) -> Finding:
     if blank:
         return Finding(Status.WARN, f"发现{len(blank)}个空白栏目：" + "、".join(b["name"] for b in blank) + "。",
                        value=f"{len(blank)}个", threshold=threshold, evidence=evidence, details=details, score=0.5)
-    return Finding(Status.PASS, "未发现空白栏目。", value="0个", threshold=threshold, details=details)
+    return Finding(Status.PASS, f"已检查{len(found)}个栏目，未发现空白栏目。", value="0个", threshold=threshold,
+                   evidence=[Evidence(url=column.url, text=f"“{column.name}”") for column in found], details=details)
 
 
 @check(id="site.security_content", title="网站内容安全（暗链、违规内容）",
        basis=VETO_BASIS + "：安全、泄密事故等严重问题",
        family="site", remedy="逐条人工核实：确属被植入的暗链或违规内容应立即删除，排查网站后台和服务器安全漏洞，并留存处置记录。")
 def security_content(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
+    home = require_home(snap)
     pattern, domains, hidden_min = terms()
     hits: list[dict] = []
     for page in snap.pages():
@@ -518,7 +525,8 @@ def security_content(snap: Snapshot, ctx: Context) -> Finding:
     details = {"hits": hits, "pages": len(snap.pages())}
     if not hits:
         return Finding(Status.PASS, f"在{len(snap.pages())}个页面中未发现暗链、违规关键词或违规外链。", value="0处",
-                       threshold=threshold, details=details)
+                       threshold=threshold, evidence=[Evidence(url=home.url, text=f"检查起点，共检查{len(snap.pages())}个页面")],
+                       details=details)
     kinds = "、".join(sorted({hit["kind"] for hit in hits}))
     return Finding(Status.WARN, f"发现{len(hits)}处疑似问题（{kinds}），需人工核实并处置。", value=f"{len(hits)}处",
                    threshold=threshold, evidence=[Evidence(url=h["url"], text=f"{h['kind']}：{h['text']}") for h in hits],

@@ -181,3 +181,15 @@ def test_rescore_with_another_profile_without_crawling(rendered_run, tmp_path):
     assert again["run"]["profile"] == "guoban2019" and again["run"]["id"] == result["run"]["id"]
     assert {f["check"]: f["status"] for f in again["findings"]} == {f["check"]: f["status"] for f in result["findings"]}
     assert [m["id"] for m in again["score"]["modules"]] == ["发布解读", "办事服务", "互动交流", "功能设计"]
+
+
+def test_every_verdict_names_the_page_it_rests_on(rendered_run):
+    """A pass is defended like a fail: every judged finding carries a page by address, and a page the
+    crawl fetched by its title too."""
+    result, snap, _ = rendered_run
+    judged = [f for f in result["findings"] if f["status"] not in ("unverifiable", "not_applicable", "error")]
+    unnamed = [f["check"] for f in judged if not any(e["url"] for e in f["evidence"])]
+    assert unnamed == []
+    untitled = [(f["check"], e["url"]) for f in judged for e in f["evidence"]
+                if e["url"] and snap.page(e["url"]) is not None and snap.page(e["url"]).title and not e["title"]]
+    assert untitled == []
