@@ -160,3 +160,11 @@ def test_search_verdicts(tmp_path, ok, detail, status):
 
     snap = make_snapshot(tmp_path / "s.sqlite", {"http://a.test/": page_html("")}, probes=[search_row(ok, **detail)])
     assert run_one(CheckSpec("site.search", "", "", "", search), snap, CTX).finding.status is status
+
+
+def test_a_site_that_does_not_answer_is_reachables_finding_not_broken_links(tmp_path):
+    snap = make_snapshot(tmp_path / "s.sqlite", {"http://b.test/x": page_html("")}, start_url="http://a.test/",
+                         errors={"http://a.test/": "timeout"})
+    assert reachable(snap, CTX).status is Status.FAIL
+    with pytest.raises(Unverifiable, match="首页"):
+        broken_links(snap, CTX)
