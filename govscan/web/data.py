@@ -304,6 +304,10 @@ class Views:
                                           f"WHERE url IN ({marks})", urls):
                         seen[row[0]] = {"status": row[1], "title": row[2] or "", "depth": row[3], "referrer": row[4] or "",
                                         "fetched_at": row[5] or ""}
+                    for row in db.execute(f"SELECT url, status, type, referrer, fetched_at FROM attachments "
+                                          f"WHERE url IN ({marks})", urls):
+                        seen.setdefault(row[0], {"status": row[1], "title": f"附件（{row[2] or '文件'}）", "depth": None,
+                                                 "referrer": row[3] or "", "fetched_at": row[4] or ""})
             except sqlite3.Error:
                 pass  # a damaged snapshot: the URLs alone still say where to look
         return [{"url": url, "fetched": url in seen, **seen.get(url, {})} for url in urls]
