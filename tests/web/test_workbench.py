@@ -53,10 +53,14 @@ class Bench:
     def shot(self, page, name: str) -> None:
         """The page at 375 px and at 1280 px; nothing may stick out sideways on the phone."""
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.wait_for_load_state("load")  # images and styles in place before anything is measured
         for width in (375, 1280):
             page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")  # laid out anew
             if width == 375:
-                assert page.evaluate("document.documentElement.scrollWidth") <= 375, f"{name} overflows at 375 px"
+                wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376)
+                                        .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 60))""")
+                assert page.evaluate("document.documentElement.scrollWidth") <= 375, f"{name} overflows at 375 px: {wide}"
             page.screenshot(path=str(SHOTS / f"{self.kind}-{name}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -206,8 +210,8 @@ def test_site_compare_and_finding_with_screenshot(bench, page):
     body = page.inner_text("body")
     for expected in ("依据", "要求", "检测值", "首次发现", "最近确认", "如何得出此结论", "国办秘函"):
         assert expected in body
-    shot = page.locator("figure.shot img").first
-    assert shot.evaluate("img => img.complete && img.naturalWidth > 100")
+    assert page.locator("figure.shot img").count() >= 1
+    page.wait_for_function("() => [...document.querySelectorAll('figure.shot img')].every(i => i.complete && i.naturalWidth > 100)")
     bench.shot(page, "finding")
 
     # a hostile page title is text, never markup, wherever it shows
