@@ -20,12 +20,14 @@ class CheckSpec:
     family: str
     func: Callable[[Snapshot, Context], Finding]
     remedy: str = ""  # what the office should do when the check fails (整改建议)
+    # False when a picture of the evidence page would repeat what the finding must not (personal data)
+    screenshots: bool = True
 
 
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(*, id: str, title: str, basis: str, family: str, remedy: str = ""):
+def check(*, id: str, title: str, basis: str, family: str, remedy: str = "", screenshots: bool = True):
     def register(func):
         if id in REGISTRY:
             raise ValueError(f"check id {id!r} registered twice")
@@ -37,7 +39,8 @@ def check(*, id: str, title: str, basis: str, family: str, remedy: str = ""):
             except Verdict as verdict:  # a helper reached the conclusion early (e.g. no such column)
                 return verdict.finding
 
-        REGISTRY[id] = CheckSpec(id=id, title=title, basis=basis, family=family, func=run, remedy=remedy)
+        REGISTRY[id] = CheckSpec(id=id, title=title, basis=basis, family=family, func=run, remedy=remedy,
+                                 screenshots=screenshots)
         return run
 
     return register

@@ -14,6 +14,8 @@ from urllib.parse import urldefrag, urljoin
 
 from bs4 import BeautifulSoup
 
+from crawler import office_text
+
 # Labels of the document metadata block on government article pages (gkmlpt, gov.cn policy library),
 # mapped to one canonical key each.
 METADATA_LABELS = {
@@ -245,6 +247,9 @@ def docx_text(body: bytes) -> str:
     return fold(text)[:TEXT_LIMIT]
 
 
+READABLE_ATTACHMENTS = {"pdf", "docx", *office_text.READERS}
+
+
 def attachment_text(kind: str, body: bytes) -> tuple[str | None, str | None]:
     """Extracted text and a note; (None, reason) when the file cannot be read."""
     try:
@@ -252,6 +257,8 @@ def attachment_text(kind: str, body: bytes) -> tuple[str | None, str | None]:
             return pdf_text(body), None
         if kind == "docx":
             return docx_text(body), None
+        if kind in office_text.READERS:
+            return office_text.READERS[kind](body, TEXT_LIMIT), None
     except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # broken files are findings, not crashes
         return None, f"text extraction failed: {type(exc).__name__}: {str(exc)[:200]}"
     return None, None

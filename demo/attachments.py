@@ -136,3 +136,19 @@ def make_docx(title: str, lines: list[str], creator: str = "", created: str = "2
         z.writestr("word/_rels/document.xml.rels", _DOC_RELS)
         z.writestr("docProps/core.xml", _CORE.format(title=escape(title), creator=escape(creator), created=created))
     return buf.getvalue()
+
+
+def make_xlsx(header: list, rows: list) -> bytes:
+    """A one-sheet workbook as offices attach to a 公示: a header row, then a row per person
+    (mobile numbers stored as numbers, as spreadsheets keep them)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append([int(cell) if isinstance(cell, str) and cell.isdigit() and len(cell) == 11 else cell
+                      for cell in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -12,7 +12,7 @@ import jinja2
 import yaml
 
 from . import gkmlpt as gk
-from .attachments import make_docx, make_pdf
+from .attachments import make_docx, make_pdf, make_xlsx
 
 HERE = Path(__file__).resolve().parent
 CONTENT_FILE = HERE / "content.yaml"
@@ -54,6 +54,13 @@ def _png(rgb: tuple[int, int, int], w: int = 8, h: int = 8) -> bytes:
         + chunk(b"IEND", b"")
     )
 
+
+
+def _people_table(people: dict) -> str:
+    head = "".join(f"<th>{html.escape(str(cell))}</th>" for cell in people["header"])
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
+                   for row in people["rows"])
+    return f"<table class='gs-table'><tr>{head}</tr>{rows}</table>"
 
 class _Builder:
     def __init__(self, dest: Path, today: _dt.date):
@@ -196,7 +203,12 @@ class _Builder:
             d = _date(it["date"])
             art = {"title": it["title"], "pubdate": it["pubdate"], "source": raw["source"],
                    "paras": raw.get("paras") or self._generic_paras(it["title"], d),
-                   "signature": [raw["source"], f"{d.year}年{d.month}月{d.day}日"]}
+                   "signature": [raw["source"], f"{d.year}年{d.month}月{d.day}日"],
+                   "attachments": raw.get("attachments", [])}
+            if raw.get("people"):  # a 公示 list (issue 19): the names and numbers as a table
+                art["paras"] = ["现将有关名单予以公示，公示期为7天。如有异议，请向区民政局反映。", _people_table(raw["people"])]
+            for attachment in art["attachments"]:
+                self.write(attachment["href"], make_xlsx(attachment["people"]["header"], attachment["people"]["rows"]))
             if raw.get("encoding") == "gbk":
                 header_cs = raw.get("header_charset")
                 self.article(it["href"], art, "通知公告", crumbs, "tzgg", encoding="gbk",

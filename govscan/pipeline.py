@@ -123,10 +123,13 @@ def finding_dict(spec, finding) -> dict:
 
 def attach_screenshots(findings: list[dict], out: Path, rules: dict[str, str], take_new: bool) -> None:
     """A screenshot of the first page named by each failing or warned finding: taken now, or
-    (when re-scoring) the one the run took at crawl time, if any."""
+    (when re-scoring) the one the run took at crawl time, if any. Checks that declare
+    `screenshots=False` get none: the picture would show what they mask."""
     from crawler.evidence import capture, shot_name
 
+    unphotographed = {check_id for check_id, spec in all_checks().items() if not spec.screenshots}
     wanted = [evidence for finding in findings if finding["status"] in ("fail", "warn")
+              and finding["check"] not in unphotographed
               for evidence in finding["evidence"][:1] if evidence.get("url")]
     shots = {}
     if take_new:

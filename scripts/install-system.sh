@@ -8,6 +8,8 @@ need=()
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 # The history store's tests start a throwaway PostgreSQL server from these binaries.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+# Word 97–2003 / WPS attachments are read for personal data through antiword.
+[ -x /usr/bin/antiword ] || need+=(antiword)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -181,7 +181,7 @@ class PortalSpider(scrapy.Spider):
     def _attachment(self, response, url, kind, content_type, meta):
         body = response.body
         text, note = (None, None)
-        if response.status < 400 and kind in ("pdf", "docx"):
+        if response.status < 400 and kind in extract.READABLE_ATTACHMENTS:
             text, note = extract.attachment_text(kind, body)
         return {"kind": "attachment", "row": {
             "url": url,

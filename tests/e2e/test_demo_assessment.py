@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import demo
+from checks.registry import all_checks
 from checks.snapshot import Snapshot
 from demo.dns import DemoDNS
 from tests.conftest import govscan
@@ -92,6 +93,35 @@ def test_findings_are_exactly_the_planted_defects(rendered_run):
     decisions, decisions_expected = findings["decisions.participation"]["details"], expect["decisions.participation"]
     assert [path(url) for url in decisions["short"]] == decisions_expected["short"]
     assert [path(url) for url in decisions["no_feedback"]] == decisions_expected["no_feedback"]
+    privacy, privacy_expected = findings["privacy.personal_data"], expect["privacy.personal_data"]
+    assert {path(doc["url"]): len(doc["items"]) for doc in privacy["details"]["documents"]} == privacy_expected["leaks"]
+    assert [path(e["url"]) for e in privacy["evidence"]] == list(privacy_expected["leaks"])
+    assert privacy["details"]["unread_attachments"] == []
+
+
+def test_no_output_repeats_a_personal_number_in_full(rendered_run):
+    """Issue 19: the planted ID and mobile numbers appear masked in every output of the run; only
+    the raw pages in snapshot.sqlite keep them. The spreadsheet is read cell by cell, as text."""
+    import openpyxl
+
+    result, _, out = rendered_run
+    privacy = next(f for f in result["findings"] if f["check"] == "privacy.personal_data")
+    assert any("4405**********2037" in e["text"] for e in privacy["evidence"])
+    assert not any(e["screenshot"] for e in privacy["evidence"]), "a picture would show the numbers"
+    texts = {}
+    for file in out.rglob("*"):
+        if not file.is_file() or file.name == "snapshot.sqlite" or file.suffix in (".jpg", ".jpeg", ".png"):
+            continue
+        if file.suffix == ".xlsx":
+            book = openpyxl.load_workbook(file, read_only=True)
+            texts[file.name] = " ".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                                        for c in row if c is not None)
+        else:
+            texts[file.name] = file.read_bytes().decode("utf-8", "replace")
+    assert {"result.json", "scorecard.html", "rectification.csv", "rectification.xlsx", "crawl.log"} <= set(texts)
+    for name, text in texts.items():
+        for number in DEFECTS["personal_numbers"]:
+            assert number not in text, f"{name} repeats a planted personal number in full"
 
 
 def test_score_and_outputs(rendered_run):
@@ -104,8 +134,10 @@ def test_score_and_outputs(rendered_run):
     assert "<script" not in html.lower() and 'href="javascript:' not in html
     assert "政府信息公开制度" in html and "暂无信息" in html
     # every failing or warned finding whose first evidence is a page the crawl fetched has a screenshot
+    # (but for checks whose evidence must not be pictured: the personal data it masks)
+    unpictured = {check_id for check_id, spec in all_checks().items() if not spec.screenshots}
     shots = [f["evidence"][0]["screenshot"] for f in result["findings"] if f["status"] in ("fail", "warn")
-             and f["evidence"] and snap.outcome(f["evidence"][0]["url"]).fetched]
+             and f["check"] not in unpictured and f["evidence"] and snap.outcome(f["evidence"][0]["url"]).fetched]
     assert all(shots) and all((out / shot).stat().st_size > 5_000 for shot in shots)
     assert html.count('src="data:image/jpeg;base64,') == len(shots)
     csv = (out / "rectification.csv").read_text(encoding="utf-8-sig")
