@@ -17,6 +17,19 @@ def fail_config(message: str) -> None:
     sys.exit(2)
 
 
+def check_out_dir(out: Path) -> None:
+    """--out must be a directory govscan can write in: found out before anything is crawled or recorded."""
+    import tempfile
+
+    if out.exists() and not out.is_dir():
+        fail_config(f"--out: {out} is a file, not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+    except OSError as exc:
+        fail_config(f"--out: cannot write in {out} ({exc.strerror or exc})")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """govscan：政府网站政务公开第三方评估工具。"""
@@ -59,6 +72,8 @@ def assess(site_id, url, name, level, targets_file, out, nameserver, max_pages, 
             site = sites[site_id]
     except ConfigError as exc:
         fail_config(str(exc))
+    if out is not None:
+        check_out_dir(out)
     options = Options(out=out, var=var_dir, nameserver=nameserver, max_pages=max_pages, render=not no_render,
                       profile=profile, today=today.date() if today else None)
     try:

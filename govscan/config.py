@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 Level = Literal["national", "province", "city", "district", "department", "street"]
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# A site id names a folder under <var>/runs/ and a row in history: nothing that could climb out of it.
+SITE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+SITE_ID_RULE = "must be 1-64 letters, digits, '-' or '_' (starting with a letter or digit)"
 
 
 class ConfigError(Exception):
@@ -44,19 +48,45 @@ class Site(Strict):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        return check_url(value)
+
+    @field_validator("nameserver")
+    @classmethod
+    def _nameserver(cls, value: str | None) -> str | None:
+        from crawler.resolver import parse_nameserver
+
+        if value is not None:
+            try:
+                parse_nameserver(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not an IP address with an optional :PORT") from None
         return value
 
     @field_validator("recipients")
     @classmethod
     def _emails(cls, value: list[str]) -> list[str]:
-        import re
-
         for address in value:
             if not re.match(EMAIL_PATTERN, address):
                 raise ValueError(f"'{address}' is not an e-mail address")
         return value
+
+
+def check_url(value: str) -> str:
+    """An http(s) URL a crawler can request: a host, a valid port, no spaces or control characters."""
+    from urllib.parse import urlsplit
+
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError(f"'{value}' contains a space or control character")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a valid URL ({exc})") from None
+    if not parts.hostname:
+        raise ValueError(f"'{value}' has no host name")
+    return value
 
 
 class Targets(Strict):
@@ -102,6 +132,11 @@ def load_targets(path: str | Path) -> dict[str, Site]:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                          "save it as UTF-8 (GBK and other encodings are not read)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -111,6 +146,8 @@ def load_targets(path: str | Path) -> dict[str, Site]:
     if not isinstance(raw["sites"], dict):
         raise ConfigError(f"{label}: 'sites' must map site ids to settings")
     for site_id, body in raw["sites"].items():
+        if not SITE_ID_PATTERN.match(str(site_id)):
+            raise ConfigError(f"{label}: site '{site_id}': the id {SITE_ID_RULE}")
         if not isinstance(body, dict):
             raise ConfigError(f"{label}: site '{site_id}': must be a mapping with name and url")
     try:
@@ -125,14 +162,24 @@ def load_targets(path: str | Path) -> dict[str, Site]:
 
 
 def adhoc_site(url: str, name: str | None, level: str) -> Site:
-    try:
-        from urllib.parse import urlsplit
+    from urllib.parse import urlsplit
 
-        host = urlsplit(url).hostname or url
-        return Site(id=_slug(host), name=name or host, url=url, level=level)
+    try:
+        check_url(url)
+    except ValueError as exc:
+        raise ConfigError(f"--url: {exc}") from None
+    parts = urlsplit(url)
+    try:
+        return Site(id=adhoc_id(parts.hostname), name=name or parts.hostname, url=url, level=level)
     except ValidationError as exc:
         raise ConfigError(f"--url: {_describe(exc.errors()[0])}") from None
 
 
-def _slug(host: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in host).strip("-") or "site"
+def adhoc_id(host: str) -> str:
+    """The host as a site id, in ASCII (an IDN host in its xn-- form), so it is always a safe id."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_host = host
+    slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in ascii_host.lower()).strip("-")
+    return slug[:64].rstrip("-") or "site"
