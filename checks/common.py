@@ -19,6 +19,7 @@ ERROR_WORDS = {
     "redirect_loop": "重定向次数过多（循环跳转）",
     "truncated": "页面传输中断，内容不完整",
     "reset": "连接被服务器中断",
+    "tls": "HTTPS（TLS）握手失败",
 }
 
 

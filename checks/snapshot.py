@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -131,7 +132,19 @@ class Snapshot:
         return {page.url: position for position, page in enumerate(ordered)}
 
     def home(self) -> Page | None:
-        return self.page(self.start_url)
+        """The home page; None when it could not be read as a page, or when it redirected to another
+        site: every link on it is then external, and judging columns by it would blame the wrong site."""
+        page = self.page(self.start_url)
+        return None if page is None or self.home_moved_to else page
+
+    @cached_property
+    def home_moved_to(self) -> str | None:
+        """The other site (its host) the home page redirected to, as the crawler judges internal links."""
+        page = self.page(self.start_url)
+        host = (urlsplit(self.start_url).hostname or "").lower()
+        final = (urlsplit(page.final_url).hostname or "").lower() if page is not None and page.final_url else host
+        domain = host.removeprefix("www.")
+        return None if final in (host, domain) or final.endswith("." + domain) else final
 
     @cached_property
     def boilerplate_lines(self) -> set[str]:

@@ -27,9 +27,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # Outcomes of a run. Only `ok` runs carry findings and are compared with each other.
-OK, UNREACHABLE, TIMEOUT, ERROR = "ok", "unreachable", "timeout", "error"
+# `unassessable`: the home page answered but could not be read as a page (a file, an error status).
+OK, UNREACHABLE, UNASSESSABLE, TIMEOUT, ERROR = "ok", "unreachable", "unassessable", "timeout", "error"
 RUNNING, INTERRUPTED = "running", "interrupted"
-FINISHED = (OK, UNREACHABLE, TIMEOUT, ERROR)
+FINISHED = (OK, UNREACHABLE, UNASSESSABLE, TIMEOUT, ERROR)
 NEEDS_ACTION = ("fail", "warn")
 TREND_RUNS = 366  # a year of nightly runs in a scorecard's trend
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # runs are dated in Beijing time

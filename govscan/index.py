@@ -19,7 +19,7 @@ from reports.result import write_atomic
 
 LEVELS = {"national": "国家级", "province": "省级", "city": "地市级", "district": "区县级",
           "department": "部门", "street": "街道乡镇"}
-OUTCOMES = {"unreachable": "无法访问", "timeout": "超时", "error": "出错"}
+OUTCOMES = {"unreachable": "无法访问", "unassessable": "无法评估", "timeout": "超时", "error": "出错"}
 TREND_RUNS = 30  # the small trend: about a month of nightly runs
 WORST = 3
 SPARK_WIDTH, SPARK_HEIGHT = 120, 24

@@ -22,12 +22,12 @@ from datetime import datetime
 from pathlib import Path
 
 from govscan.config import ConfigError, Site, load_targets
-from govscan.history import ERROR, FINISHED, OK, TIMEOUT, UNREACHABLE, History
+from govscan.history import ERROR, FINISHED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
 from govscan.mail import SmtpSettings, digest_message, scorecard_message, send, smtp_settings
 from govscan.pipeline import Options, assess, new_run_id
 from reports.render import SHANGHAI
 
-OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", TIMEOUT: "超时", ERROR: "出错"}
+OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", UNASSESSABLE: "无法评估", TIMEOUT: "超时", ERROR: "出错"}
 log = logging.getLogger("govscan.nightly")
 
 

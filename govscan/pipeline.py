@@ -27,11 +27,11 @@ from checks.snapshot import Snapshot
 from crawler.probes.dns_probe import host_rules
 from crawler.snapshot import SnapshotWriter, connect as create_snapshot
 from govscan.config import Site
-from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNREACHABLE, History
+from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
 from govscan.reviews import review_hook
 from reports.render import write_outputs
 from reports.result import SCHEMA_ID, write_result
-from reports.scoring import load_profile, score
+from reports.scoring import HOME_CHECK, UNASSESSABLE as UNASSESSABLE_GRADE, load_profile, score
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT_PROBLEM = "crawl exceeded its time limit and was stopped"
@@ -225,6 +225,9 @@ def classify(site: Site, out: Path, result: dict) -> tuple[str, str | None]:
         snapshot.close()
     if not home.fetched:
         return UNREACHABLE, f"{home.error or 'no answer'}: {home.message}".rstrip(": ")
+    if result["score"]["grade"] == UNASSESSABLE_GRADE:
+        reachable = next((f for f in result["findings"] if f["check"] == HOME_CHECK), {})
+        return UNASSESSABLE, reachable.get("message") or f"home page not readable (HTTP {home.status})"
     if problem:
         return ERROR, problem
     return OK, None

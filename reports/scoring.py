@@ -12,6 +12,10 @@ from reports.review import counted_status
 
 RULEBOOK = Path(__file__).with_name("rulebook.yaml")
 SCORABLE = {"pass", "fail", "warn"}
+# A run whose home page could not be read (down, an error page, a file instead of a page, a redirect
+# to another site, a firewall) examined nothing else: it gets no total and this grade, not 0 points, and stays out of trends.
+HOME_CHECK = "site.reachable"
+UNASSESSABLE = "无法评估"
 
 
 class RulebookError(Exception):
@@ -174,8 +178,13 @@ def score(findings: list[dict], profile: Profile) -> dict:
               if veto.check in by_check and by_check[veto.check]["status"] in veto.status]
     if total is not None and vetoes:
         total = min(total, profile.veto_cap)
+    home_unread = by_check.get(HOME_CHECK, {}).get("status") in ("fail", "unverifiable")
+    if home_unread:  # nothing past the home page was examined: a score would only measure that
+        total = None
     if vetoes:
         grade = profile.grades[-1].label
+    elif home_unread:
+        grade = UNASSESSABLE
     elif total is None:
         grade = "未评估"
     else:

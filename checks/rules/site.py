@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from checks.columns import column_items
-from checks.common import describe_error, require_home
+from checks.common import ERROR_WORDS, describe_error, require_home
 from checks.dates import parse_date
 from checks.facts.footer import ID_CODE, read_footer
 from checks.facts.items import item_date
@@ -44,9 +44,21 @@ def reachable(snap: Snapshot, ctx: Context) -> Finding:
         raise Unverifiable("网站robots协议禁止抓取首页，无法检测可访问性。")
     if not outcome.fetched:
         reason = describe_error(outcome.error) if outcome.error else "未获得响应"
+        # a download error the crawler could not name may be the handshake the HTTPS probe saw fail
+        tls = tls_failure(snap) if outcome.error == "tls" or outcome.error not in ERROR_WORDS else None
+        if tls:
+            reason = f"HTTPS（TLS）握手失败：{tls}"
         return Finding(Status.FAIL, f"本次检测时网站首页无法访问：{reason}。", value=reason, threshold=threshold,
                        evidence=evidence, details={"error": outcome.error, "message": outcome.message})
+    if snap.home_moved_to:
+        raise Unverifiable(f"网站首页跳转到了其他域名（{snap.home_moved_to}），本次未评估该域名下的内容；"
+                           "如网站已迁址，请改用新地址评估。")
     home = snap.home()
+    if home is None:  # an answer, but a file to download (application/octet-stream), not a page to show
+        kind = (snap.attachment(snap.start_url) or {}).get("content_type") or "未知类型"
+        return Finding(Status.FAIL, f"本次检测时网站首页返回的不是网页（{kind}），浏览器会下载文件而不显示首页。",
+                       value=f"非网页（{kind}）", threshold=threshold, evidence=evidence,
+                       details={"content_type": kind})
     if home.status in UNVERIFIABLE_STATUS:
         # Government WAFs block scanners by User-Agent or rate; a visitor may still get through.
         raise Unverifiable(f"网站拒绝了检测程序的访问（HTTP {home.status}），可能为防火墙拦截，无法判断普通访客能否访问。")
@@ -55,6 +67,21 @@ def reachable(snap: Snapshot, ctx: Context) -> Finding:
                        threshold=threshold, evidence=evidence)
     return Finding(Status.PASS, "本次检测时网站首页可正常访问。", value=f"HTTP {home.status}", threshold=threshold,
                    evidence=evidence)
+
+
+def tls_failure(snap: Snapshot) -> str | None:
+    """What the HTTPS probe found when the start URL's TLS handshake failed (it knows why; the crawl's
+    download error often does not), e.g. an https:// address served by a plain-HTTP port."""
+    import json
+
+    for probe in snap.probes("https_tls"):
+        detail = json.loads(probe["detail"] or "{}")
+        if not probe["ok"] and detail.get("reason") == "tls":
+            message = detail.get("message") or ""
+            if "wrong version number" in message.lower():
+                return f"{message}（该端口提供的是普通 HTTP，而不是 HTTPS）"
+            return message or "握手失败"
+    return None
 
 
 @check(id="site.availability", title="网站可用性（连续监测）", basis=INDICATORS_2019 + " 单项否决：站点无法访问",

@@ -231,6 +231,8 @@ def classify_failure(failure) -> str:
         return "timeout"
     if "refused" in name.lower() or "refused" in message:
         return "refused"
+    if "ssl" in message or "tls" in message or "certificate" in message:
+        return "tls"  # e.g. an https:// URL answered by a plain-HTTP port ("wrong version number")
     if "robots" in message or "forbidden by robots" in message:
         return "robots"
     if "redirect" in message:
