@@ -174,17 +174,27 @@ def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile
 
 
 @main.command("mail")
-@click.argument("run_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("run_dir", required=False, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--digest", "night", type=click.DateTime(["%Y-%m-%d"]),
+              help="Send the supervisor's digest of this night (YYYY-MM-DD) again instead of a run's scorecard.")
 @click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
 @click.option("--to", "recipients", help="Comma-separated addresses instead of the site's recipients.")
 @click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
               show_default=True, help="Where the history database is (unless GOVSCAN_DB_URL is set).")
-def mail(run_dir, targets_file, recipients, var_dir):
-    """Send (again) one run's scorecard to its office (exit 1 if it could not be sent)."""
+def mail(run_dir, night, targets_file, recipients, var_dir):
+    """Send (again) one run's scorecard to its office, or a night's digest (exit 1 if it could not be sent)."""
     from govscan.mail import resend
+    from govscan.nightly import resend_digest
 
+    if bool(run_dir) == bool(night):
+        fail_config("give either a RUN_DIR or --digest DATE")
+    if night and recipients:
+        fail_config("--to: the digest goes to GOVSCAN_MAIL_SUPERVISOR")
     try:
-        delivery = resend(run_dir, targets_file, var_dir, recipients)
+        if night:
+            delivery = resend_digest(targets_file, var_dir, night.date().isoformat())
+        else:
+            delivery = resend(run_dir, targets_file, var_dir, recipients)
     except ConfigError as exc:
         fail_config(str(exc))
     click.echo(f"mail {delivery.status} after {delivery.attempts} attempt(s)" +

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from govscan.config import ConfigError, Site, load_targets
 from govscan.history import ERROR, FINISHED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
-from govscan.mail import SmtpSettings, digest_message, scorecard_message, send, smtp_settings
+from govscan.mail import Delivery, SmtpSettings, digest_message, scorecard_message, send, smtp_settings
 from govscan.pipeline import Options, assess, new_run_id
 from reports.render import SHANGHAI
 
@@ -98,6 +98,7 @@ class Nightly:
         self.active: dict[str, Path] = {}  # site id -> run directory being written
         self.lock = threading.Lock()
         self.stopping = threading.Event()  # Ctrl-C: crawls cut short must not pass for complete runs
+        self.digest = "—"  # the supervisor's digest: sent / failed / — (off)
 
     # -- one site ------------------------------------------------------------------------------
 
@@ -187,26 +188,61 @@ class Nightly:
     def mail_digest(self, reports: list[SiteReport]) -> None:
         if self.smtp is None or not self.smtp.supervisor:
             return
-        # one digest per night and set of sites: a manual `--sites` rerun does not stand for the night
-        key = f"digest:{self.night}:" + hashlib.sha256(",".join(r.site.id for r in reports).encode()).hexdigest()[:12]
-        if self.history.deliveries(key):
+        key = digest_key(self.night, [report.site.id for report in reports])
+        if self.history.deliveries(key):  # sent, or tried and failed: `govscan mail --digest` re-sends
+            self.digest = "sent" if self.history.delivered(key) else "failed"
             return
-        rows = []
-        for report in reports:
-            score = (report.result or {}).get("score") or {}
-            changes = self.history.changes(report.run_id) if report.outcome == OK else None
-            change_text = ""
-            if changes and changes.previous_run:
-                change_text = f"新增问题 {len(changes.new_failures)} 项，已整改 {len(changes.fixed)} 项"
-            rows.append({"site": report.site.name, "outcome": report.outcome,
-                         "outcome_label": OUTCOME_LABELS.get(report.outcome, report.outcome),
-                         "error": report.error, "total": score.get("total") if report.outcome == OK else None,
-                         "grade": score.get("grade"), "vetoes": len(score.get("vetoes") or []),
-                         "changes": change_text})
-        recipients = list(self.smtp.supervisor)
-        delivery = send(self.smtp, digest_message(self.smtp, self.night, rows))
-        self.history.record_delivery(key, None, recipients, delivery.status, delivery.attempts, delivery.error)
-        log.log(logging.INFO if delivery.status == "sent" else logging.ERROR, "digest: mail %s", delivery.status)
+        self.digest = send_digest(self.smtp, self.history, self.night,
+                                  [(r.site, r.run_id, r.outcome, r.error) for r in reports]).status
+
+
+def digest_key(night: str, site_ids: list[str]) -> str:
+    """One digest per night and set of sites: a manual `--sites` rerun does not stand for the night."""
+    return f"digest:{night}:" + hashlib.sha256(",".join(site_ids).encode()).hexdigest()[:12]
+
+
+def send_digest(smtp: SmtpSettings, history: History, night: str,
+                entries: list[tuple[Site, str | None, str, str | None]]) -> Delivery:
+    """The supervisor's digest of a night from what history holds, one row per (site, run id, outcome,
+    error), recorded as a delivery; nightly sends it at the end, `govscan mail --digest` again."""
+    rows = []
+    for site, run_id, outcome, error in entries:
+        run = history.run(run_id) if run_id else None
+        complete = outcome == OK and run is not None
+        changes = history.changes(run_id) if complete else None
+        change_text = ""
+        if changes and changes.previous_run:
+            change_text = f"新增问题 {len(changes.new_failures)} 项，已整改 {len(changes.fixed)} 项"
+        rows.append({"site": site.name, "outcome": outcome, "outcome_label": OUTCOME_LABELS.get(outcome, outcome),
+                     "error": error, "total": run.total if complete else None, "grade": run.grade if run else None,
+                     "vetoes": len((run.vetoes if run else None) or []), "changes": change_text})
+    recipients = list(smtp.supervisor)
+    delivery = send(smtp, digest_message(smtp, night, rows))
+    history.record_delivery(digest_key(night, [site.id for site, *_ in entries]), None, recipients,
+                            delivery.status, delivery.attempts, delivery.error)
+    log.log(logging.INFO if delivery.status == "sent" else logging.ERROR, "digest: mail %s%s", delivery.status,
+            f": {delivery.error}" if delivery.error else "")
+    return delivery
+
+
+def resend_digest(targets_file: Path, var: Path, night: str) -> Delivery:
+    """`govscan mail --digest NIGHT`: the night's digest again, from the latest run of each site that night."""
+    sites = load_targets(targets_file)
+    smtp = smtp_settings(os.environ)
+    if smtp is None:
+        raise ConfigError("GOVSCAN_SMTP_HOST is not set: mail is off")
+    if not smtp.supervisor:
+        raise ConfigError("GOVSCAN_MAIL_SUPERVISOR is not set: there is nobody to send the digest to")
+    history = History.open(var)
+    try:
+        latest = {run.site_id: run for run in history.runs(night=night)}  # oldest first: the last one stays
+        entries = [(site, latest[site.id].id, latest[site.id].outcome, latest[site.id].error)
+                   for site in sites.values() if site.id in latest]
+        if not entries:
+            raise ConfigError(f"--digest: no nightly runs of the sites in {Path(targets_file).name} on {night}")
+        return send_digest(smtp, history, night, entries)
+    finally:
+        history.close()
 
 
 def setup_logging(var: Path, night: str, tty: bool) -> Path:
@@ -251,7 +287,7 @@ def rich_progress(sites: list[Site], options: Options):
     return bars, update
 
 
-def summary(reports: list[SiteReport]) -> str:
+def summary(reports: list[SiteReport], digest: str = "—") -> str:
     lines = []
     for report in reports:
         score = (report.result or {}).get("score") or {}
@@ -260,7 +296,9 @@ def summary(reports: list[SiteReport]) -> str:
         lines.append(f"{report.site.id:<14} {report.outcome:<12} {score_text:<12} mail:{report.mail:<14} "
                      f"{report.path or ''}" + (f"\n{'':<15}{report.error}" if report.error else ""))
     failed = sum(1 for r in reports if r.outcome != OK)
-    lines.append(f"{len(reports)} sites, {len(reports) - failed} completed, {failed} failed")
+    mails = [r.mail for r in reports] + [digest]
+    lines.append(f"{len(reports)} sites, {len(reports) - failed} completed, {failed} failed; "
+                 f"mail: {mails.count('sent')} sent, {mails.count('failed')} failed (digest: {digest})")
     return "\n".join(lines)
 
 
@@ -319,8 +357,8 @@ def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, opti
     except KeyboardInterrupt:
         print("govscan: interrupted; unfinished sites are assessed at the next start", file=sys.stderr)
         return 130
-    print(summary(reports))
+    print(summary(reports, nightly.digest))
     print(f"log: {log_file}")
     log.info("night %s finished", nightly.night)
-    failed = any(r.outcome != OK or r.mail == "failed" for r in reports)
+    failed = any(r.outcome != OK or r.mail == "failed" for r in reports) or nightly.digest == "failed"
     return 1 if failed else 0

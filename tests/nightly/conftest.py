@@ -28,6 +28,13 @@ class Mailbox:
 
     def __init__(self):
         self.messages = []
+        self.refused = set()  # addresses answered "550 mailbox unavailable"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content, policy=policy.default)
