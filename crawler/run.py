@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.lifeline import die_with_parent
 from crawler.probes import dns_probe, external_links, https_probe, ipv6, search_probe
+from crawler.settings import AUTOTHROTTLE_START_DELAY
 from crawler.snapshot import SnapshotWriter
 from crawler.spiders.portal import PortalSpider
 
@@ -98,7 +100,11 @@ def after_crawl_probes(job: dict) -> list[dict]:
     """Probes that need what the crawl found: IPv6 of the level-2/3 links, the site search, the home
     page's outbound links."""
     arguments = (job["snapshot"], job["url"], job.get("nameserver"), job["crawl"]["timeout_s"])
-    probes = {"IPv6": lambda: ipv6.probe(*arguments, job["thresholds"]), "search": lambda: search_probe.probe(*arguments),
+    crawl = job["crawl"]
+    # the IPv6 link probes keep to the crawl's page budget and politeness (AUTOTHROTTLE's first delay)
+    politeness = {"budget": crawl["max_pages"], "workers": crawl["concurrency_per_host"],
+                  "delay_s": 0.0 if job.get("fast") else AUTOTHROTTLE_START_DELAY}
+    probes = {"IPv6": lambda: ipv6.probe(*arguments, job["thresholds"], **politeness), "search": lambda: search_probe.probe(*arguments),
               "external link": lambda: external_links.probe(*arguments)}
     rows = []
     for name, run_probe in probes.items():
@@ -110,6 +116,7 @@ def after_crawl_probes(job: dict) -> list[dict]:
 
 
 def main() -> None:
+    die_with_parent()
     with open(sys.argv[1], encoding="utf-8") as handle:
         job = json.load(handle)
     sys.exit(run(job))

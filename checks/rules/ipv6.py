@@ -262,7 +262,7 @@ def link_share(snap: Snapshot, ctx: Context, level: int, check_id: str) -> Findi
     failing = [p for p in counted if not p["ok"]]
     share = (len(counted) - len(failing)) / len(counted)
     value = f"{share:.1%}（{len(counted) - len(failing)}/{len(counted)}）"
-    sampled = f"（从{summary['found']}个三级链接中抽查{summary['probed']}个）" if summary["found"] > summary["probed"] else ""
+    sampled = f"（从{summary['found']}个{name}中抽查{summary['probed']}个）" if summary["found"] > summary["probed"] else ""
     passed = share >= rule["min_share"]
     message = (f"{name}通过IPv6可访问的比例为{share:.1%}{sampled}，{'达到' if passed else '低于'}"
                f"{rule['min_share']:.0%}的要求")

@@ -305,13 +305,23 @@ def page_facts(fetched: Fetched, host: str) -> dict:
 # -- levels of links ------------------------------------------------------------------------
 
 
-def link_levels(crawl: CrawlReader, start_url: str, sample: int, seed: str) -> tuple[dict, dict, dict]:
+def sampled(links: dict, size: int, seed: str) -> dict:
+    """At most `size` of the links, the same ones for the same site every night."""
+    if len(links) <= size:
+        return links
+    keep = random.Random(seed).sample(sorted(links), size)
+    return {url: links[url] for url in sorted(keep)}
+
+
+def link_levels(crawl: CrawlReader, start_url: str, sample: int, seed: str,
+                budget: int | None = None) -> tuple[dict, dict, dict]:
     """Level 2: internal links on the home page. Level 3: internal links on the level-2 pages the
-    crawl fetched, minus levels 1-2, sampled to `sample` (same sample for the same site).
-    Returns ({url: source}, {url: source}, counts)."""
+    crawl fetched, minus levels 1-2, sampled to `sample` (same sample for the same site). Both
+    levels together stay within `budget` links (the crawl's page budget): a home page with 20,000
+    links gets a sample, not 20,000 requests. Returns ({url: source}, {url: source}, counts)."""
     home = crawl.loaded(start_url)
     if home is None:
-        return {}, {}, {"level2_pages": 0, "level3_found": 0}
+        return {}, {}, {"level2_pages": 0, "level2_found": 0, "level3_found": 0}
     home_url = home[0]
     seen = {start_url, home_url}
     level2 = {}
@@ -328,18 +338,22 @@ def link_levels(crawl: CrawlReader, start_url: str, sample: int, seed: str) -> t
         for target, _anchor, tag, internal, _context in crawl.links_from(page[0]):
             if internal and tag in LINK_TAGS and target not in seen:
                 level3.setdefault(target, url)
-    found = len(level3)
-    if found > sample:
-        keep = random.Random(seed).sample(sorted(level3), sample)
-        level3 = {url: level3[url] for url in sorted(keep)}
-    return level2, level3, {"level2_pages": pages, "level3_found": found}
+    found2, found3 = len(level2), len(level3)
+    if budget is not None:
+        level2 = sampled(level2, budget, seed)
+        sample = min(sample, budget - len(level2))
+    return level2, sampled(level3, sample, seed), {"level2_pages": pages, "level2_found": found2,
+                                                   "level3_found": found3}
 
 
 # -- the whole probe ------------------------------------------------------------------------
 
 
-def probe(snapshot: str, start_url: str, nameserver: str | None, timeout: float, thresholds: dict) -> list[dict]:
-    """All IPv6 rows for one site. `thresholds`: the rulebook's (home attempts, level-3 sample size)."""
+def probe(snapshot: str, start_url: str, nameserver: str | None, timeout: float, thresholds: dict,
+          budget: int | None = None, workers: int = WORKERS, delay_s: float = 0.0) -> list[dict]:
+    """All IPv6 rows for one site. `thresholds`: the rulebook's (home attempts, level-3 sample size);
+    `budget`, `workers`, `delay_s`: the crawl's page budget and politeness (requests in flight, the
+    pause each takes before asking), which the link probes keep to as well."""
     host = (urlsplit(start_url).hostname or "").lower()
     try:
         ipaddress.ip_address(host)
@@ -355,7 +369,8 @@ def probe(snapshot: str, start_url: str, nameserver: str | None, timeout: float,
     if address:
         rows.append(route_row(address, urlsplit(start_url).port or (443 if start_url.startswith("https") else 80)))
     rows += home_rows(prober, start_url, host, int(thresholds["ipv6.home_reachable"]["attempts"]))
-    return rows + link_rows(prober, snapshot, start_url, host, int(thresholds["ipv6.links_level3"]["sample"]))
+    return rows + link_rows(prober, snapshot, start_url, host, int(thresholds["ipv6.links_level3"]["sample"]),
+                            budget, workers, delay_s)
 
 
 def home_rows(prober: Prober, start_url: str, host: str, attempts: int) -> list[dict]:
@@ -372,26 +387,29 @@ def home_rows(prober: Prober, start_url: str, host: str, attempts: int) -> list[
     return rows
 
 
-def link_rows(prober: Prober, snapshot: str, start_url: str, host: str, sample: int) -> list[dict]:
-    """Every level-2 link and a sample of level-3 links over IPv6, WORKERS at a time."""
+def link_rows(prober: Prober, snapshot: str, start_url: str, host: str, sample: int, budget: int | None = None,
+              workers: int = WORKERS, delay_s: float = 0.0) -> list[dict]:
+    """The level-2 links and a sample of level-3 links over IPv6, within the budget, `workers` at a time."""
     crawl = CrawlReader(snapshot)
     try:
-        level2, level3, counts = link_levels(crawl, start_url, sample, host)
+        level2, level3, counts = link_levels(crawl, start_url, sample, host, budget)
     finally:
         crawl.close()
-    rows = [row("ipv6_links", "2", "ipv6", True, 0, {"level": 2, "found": len(level2), "probed": len(level2)}),
+    rows = [row("ipv6_links", "2", "ipv6", True, 0, {"level": 2, "found": counts["level2_found"],
+                                                      "probed": len(level2)}),
             row("ipv6_links", "3", "ipv6", True, 0, {"level": 3, "found": counts["level3_found"],
                                                       "probed": len(level3), "sample": sample,
                                                       "level2_pages": counts["level2_pages"]})]
 
     def probe_link(item: tuple[str, str, int]) -> dict:
         url, source, level = item
+        time.sleep(delay_s)
         fetched = prober.fetch(url, "ipv6", read_body=False)
         ok = not fetched.error and (fetched.status or 999) < 400
         return row("ipv6_link", url, "ipv6", ok, fetched.elapsed_ms, {"level": level, "source": source, **fetched.facts()})
 
     links = [(url, source, 2) for url, source in level2.items()] + [(url, source, 3) for url, source in level3.items()]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, WORKERS))) as pool:
         rows.extend(pool.map(probe_link, links))
     return rows
 

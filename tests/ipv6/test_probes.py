@@ -303,3 +303,52 @@ def test_without_own_nameserver_a_loopback_aaaa_is_never_connected_to(web):
     prober = ipv6.Prober(ipv6.make_resolver(nameserver), own_nameserver=False, timeout=2)
     fetched = prober.fetch(f"http://www.dual.test:{port}/", "ipv6")
     assert fetched.error == "no_address" and fetched.address == ""
+
+
+class _Counting(BaseHTTPRequestHandler):
+    """Answers every path with a small page; counts requests and the most in flight at once."""
+
+    lock = threading.Lock()
+    seen, in_flight, most = 0, 0, 0
+
+    def do_GET(self):
+        cls = type(self)
+        with cls.lock:
+            cls.seen += 1
+            cls.in_flight += 1
+            cls.most = max(cls.most, cls.in_flight)
+        time.sleep(0.01)
+        body = HOME.encode("utf-8") if self.path == "/" else b"<html><title>p</title></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        with cls.lock:
+            cls.in_flight -= 1
+
+    def log_message(self, *args):
+        pass
+
+
+def test_link_probes_keep_to_the_crawl_budget_and_its_politeness(tmp_path):
+    """Issue 14, fault 9: 3,000 internal links on the home page and a budget of 50 pages made 3,000
+    IPv6 requests; now a sample within the budget, never more in flight than the crawl allows."""
+    server = _V6Server(("::1", 0), _Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://www.many.test:{server.server_address[1]}/"
+    home = page_html("".join(f"<a href='/p{i}.html'>第{i}条</a>" for i in range(3000)), title="某区人民政府")
+    snapshot = tmp_path / "many.sqlite"
+    crawl_snapshot(snapshot, base, {"index.html": home})
+    try:
+        with DemoDNS({"www.many.test": {"AAAA": ["::1"]}}) as dns:
+            rows = ipv6.probe(str(snapshot), base, dns.nameserver, 5, THRESHOLDS, budget=50, workers=2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    links = [row for row in rows if row["kind"] == "ipv6_link"]
+    attempts = int(THRESHOLDS["ipv6.home_reachable"]["attempts"])
+    assert len(links) == 50 and _Counting.seen == 50 + attempts
+    assert _Counting.most <= 2
+    summary = next(row for row in rows if row["kind"] == "ipv6_links" and row["target"] == "2")
+    assert '"found": 3000' in summary["detail"] and '"probed": 50' in summary["detail"]
