@@ -30,7 +30,22 @@ def check_out_dir(out: Path) -> None:
         fail_config(f"--out: cannot write in {out} ({exc.strerror or exc})")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EX_TEMPFAIL = 75  # try again later: the nightly lock is held, the history database is unavailable
+
+
+class Govscan(click.Group):
+    def invoke(self, ctx):
+        """A history database locked longer than the wait (or down) ends any command with one line."""
+        from govscan.history import HistoryUnavailable
+
+        try:
+            return super().invoke(ctx)
+        except HistoryUnavailable as exc:
+            click.echo(f"govscan: {exc}", err=True)
+            sys.exit(EX_TEMPFAIL)
+
+
+@click.group(cls=Govscan, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """govscan：政府网站政务公开第三方评估工具。"""
 
@@ -53,6 +68,7 @@ def assess(site_id, url, name, level, targets_file, out, nameserver, max_pages, 
     """Crawl one portal, run every check, write result.json, scorecard.html and the 整改清单."""
     from crawler.resolver import parse_nameserver
     from govscan.pipeline import Options, assess as run_assessment, summary_line
+    from govscan.runs import HistoryDeferred
     from reports.scoring import RulebookError
 
     if bool(site_id) == bool(url):
@@ -80,6 +96,10 @@ def assess(site_id, url, name, level, targets_file, out, nameserver, max_pages, 
         out_dir, result = run_assessment(site, options)
     except RulebookError as exc:
         fail_config(str(exc))
+    except HistoryDeferred as exc:
+        click.echo(summary_line(exc.out, exc.result))
+        click.echo(f"govscan: {exc}", err=True)
+        sys.exit(EX_TEMPFAIL)
     except KeyboardInterrupt:
         click.echo("govscan: interrupted; no result was written", err=True)
         sys.exit(130)

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
+import socket
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, select,
-                        text)
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
+                        select, text, update)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # Outcomes of a run. Only `ok` runs carry findings and are compared with each other.
@@ -37,8 +41,32 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")  # runs are dated in Beijing time
 RESOLVED = ("pass", "info", "not_applicable")
 
 
+# How long a write waits for another process's lock (SQLite) before the database counts as
+# unavailable; how long a process's lease lasts without a heartbeat before its runs count as orphaned.
+DB_WAIT_S = float(os.environ.get("GOVSCAN_DB_WAIT_S") or 60)
+LEASE_S = float(os.environ.get("GOVSCAN_LEASE_S") or 300)
+HOST = socket.gethostname()
+
+
+class HistoryUnavailable(Exception):
+    """The history database could not be used (locked longer than the wait, unreachable): one line."""
+
+
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child its parent has not reaped yet is dead all the same
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class Base(DeclarativeBase):
@@ -71,6 +99,26 @@ class RunRow(Base):
     modules: Mapped[list | None] = mapped_column(JSON)  # [{id, title, points, score}] for trends
     pages: Mapped[int | None] = mapped_column(Integer)
     path: Mapped[str | None] = mapped_column(String(1000))  # the run directory
+    owner: Mapped[str | None] = mapped_column(String(120))  # the process running it (owners.id)
+
+
+class OwnerRow(Base):
+    """A govscan process that runs assessments: its lease lasts while it beats (LEASE_S)."""
+
+    __tablename__ = "owners"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # host:pid:token
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClaimRow(Base):
+    """Something only one process may do ("assess:<night>:<site>", "office:<run>", a digest)."""
+
+    __tablename__ = "claims"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class FindingRow(Base):
@@ -178,38 +226,136 @@ def _migration_lock(engine: Engine):
 
 
 class History:
-    def __init__(self, url: str):
+    def __init__(self, url: str, upgrade: bool = True):
+        """`upgrade=False` leaves the schema as it is and takes no leases (what older versions
+        wrote, for the migration tests)."""
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        # SQLite: several worker threads write; wait for the lock rather than fail.
-        connect_args = {"timeout": 60} if url.startswith("sqlite") else {}
+        # SQLite: several worker threads and processes write; wait for the lock rather than fail.
+        connect_args = {"timeout": DB_WAIT_S} if url.startswith("sqlite") else {}
         self.engine = create_engine(url, connect_args=connect_args)
-        migrate(self.engine)
+        where = self.engine.url.database if self.engine.dialect.name == "sqlite" else \
+            self.engine.url.render_as_string(hide_password=True)
+
+        @event.listens_for(self.engine, "handle_error")
+        def unavailable(context):
+            if isinstance(context.sqlalchemy_exception, OperationalError):
+                problem = str(context.original_exception).strip().splitlines()[0]
+                waited = f" (waited {DB_WAIT_S:g} s)" if "locked" in problem else ""
+                raise HistoryUnavailable(f"history database {where}: {problem}{waited}") from None
+
+        self.owner = f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._leased = threading.Event()
+        self._closing = threading.Event()
+        self.leases = upgrade
+        if upgrade:
+            migrate(self.engine)
 
     @classmethod
     def open(cls, var: Path) -> "History":
         return cls(database_url(var))
 
     def close(self) -> None:
+        self._closing.set()
+        if self._leased.is_set():
+            try:  # a process that closed its history holds nothing any more
+                with self._session() as session, session.begin():
+                    session.execute(OwnerRow.__table__.delete().where(OwnerRow.id == self.owner))
+            except HistoryUnavailable:
+                pass  # its lease simply runs out
         self.engine.dispose()
+
+    # -- leases: which process a run or a claim belongs to -------------------------------------------
+
+    def _lease(self) -> None:
+        """Register this process and keep its lease fresh from a daemon thread until close()."""
+        if self._leased.is_set() or not self.leases:
+            return
+        with self._session() as session, session.begin():
+            session.merge(OwnerRow(id=self.owner, host=HOST, pid=os.getpid(), heartbeat_at=now()))
+        self._leased.set()
+        threading.Thread(target=self._beat, name="history-heartbeat", daemon=True).start()
+
+    def _beat(self) -> None:
+        while not self._closing.wait(LEASE_S / 5):
+            try:
+                with self._session() as session, session.begin():
+                    session.execute(update(OwnerRow).where(OwnerRow.id == self.owner).values(heartbeat_at=now()))
+            except HistoryUnavailable:
+                pass  # locked for a while: beat again later
+
+    def alive(self, owner: str | None) -> bool:
+        """Is the process behind `owner` still there? Gone when its lease ran out, and at once when it
+        ran on this machine and its pid is dead."""
+        if owner is None:
+            return False
+        if owner == self.owner:
+            return True
+        with self._session() as session:
+            row = session.get(OwnerRow, owner)
+        if row is None or utc(row.heartbeat_at) < now() - timedelta(seconds=LEASE_S):
+            return False
+        return row.host != HOST or pid_alive(row.pid)
+
+    def claim(self, key: str) -> bool:
+        """Make `key` this process's, unless a live process holds it: True when it is ours."""
+        self._lease()
+        try:
+            with self._session() as session, session.begin():
+                session.add(ClaimRow(key=key, owner=self.owner, at=now()))
+            return True
+        except IntegrityError:
+            pass
+        with self._session() as session:
+            holder = session.get(ClaimRow, key).owner
+        if self.alive(holder):
+            return holder == self.owner
+        with self._session() as session, session.begin():  # taken over only if nobody else did first
+            taken = session.execute(update(ClaimRow).where(ClaimRow.key == key, ClaimRow.owner == holder)
+                                    .values(owner=self.owner, at=now()))
+        return taken.rowcount == 1
+
+    def orphaned_runs(self, site_id: str | None = None) -> list[RunRow]:
+        """Runs still `running` whose process is gone (killed, or lost its lease)."""
+        query = select(RunRow).where(RunRow.outcome == RUNNING)
+        if site_id is not None:
+            query = query.where(RunRow.site_id == site_id)
+        with self._session() as session:
+            running = list(session.scalars(query))
+        return [run for run in running if not self.alive(run.owner)]
+
+    def adopt(self, run: RunRow) -> bool:
+        """Make an orphaned run this process's, to settle it; False when another process was first."""
+        self._lease()
+        with self._session() as session, session.begin():
+            owner = RunRow.owner.is_(None) if run.owner is None else RunRow.owner == run.owner
+            taken = session.execute(update(RunRow).where(RunRow.id == run.id, RunRow.outcome == RUNNING, owner)
+                                    .values(owner=self.owner))
+        return taken.rowcount == 1
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)  # rows stay readable after their transaction
 
     # -- runs ----------------------------------------------------------------------------------
 
-    def start_run(self, site, run_id: str, path: Path, night: str | None = None) -> None:
-        """Record a run as `running` before it starts, so a run that dies is never mistaken for done."""
+    def start_run(self, site, run_id: str, path: Path, night: str | None = None,
+                  started_at: datetime | None = None) -> None:
+        """Record a run as `running`, this process's, before it starts, so a run that dies is never
+        mistaken for done (and another process can tell it is orphaned)."""
+        self._lease()
         with self._session() as session, session.begin():
             session.merge(SiteRow(id=site.id, name=site.name, url=site.url, level=site.level, parent=site.parent))
             session.flush()  # the site row first: runs refer to it
-            session.add(RunRow(id=run_id, site_id=site.id, night=night, started_at=now(), outcome=RUNNING,
-                               path=str(path)))
+            session.add(RunRow(id=run_id, site_id=site.id, night=night, started_at=started_at or now(),
+                               outcome=RUNNING, path=str(path), owner=self.owner))
 
-    def finish_run(self, run_id: str, outcome: str, result: dict | None = None, error: str | None = None) -> None:
-        """Close a run with its outcome, score and (for `ok` runs) its findings, in one transaction."""
+    def finish_run(self, run_id: str, outcome: str, result: dict | None = None, error: str | None = None) -> bool:
+        """Close a run with its outcome, score and (for `ok` runs) its findings, in one transaction.
+        False, and nothing written, when the run is another live process's (it settled this one)."""
         with self._session() as session, session.begin():
             run = session.scalars(select(RunRow).where(RunRow.id == run_id)).one()
+            if run.owner not in (None, self.owner) and self.alive(run.owner):
+                return False
             if run.outcome == OK and outcome != OK:
                 self._forget_findings(session, run)
             run.outcome, run.error, run.finished_at = outcome, error, now()
@@ -223,6 +369,7 @@ class History:
                 run.pages = result["crawl"]["pages"]
             if outcome == OK and result is not None:
                 self._record_findings(session, run, result["findings"])
+        return True
 
     def _record_findings(self, session: Session, run: RunRow, findings: list[dict]) -> None:
         previous = self._previous_ok(session, run)
@@ -268,16 +415,6 @@ class History:
             query = query.where(RunRow.night == night)
         with self._session() as session:
             return list(session.scalars(query))
-
-    def interrupt_running(self) -> list[RunRow]:
-        """Nightly runs still `running` belong to a nightly process that died (the caller holds the
-        nightly lock, so none is alive): mark them, whichever night they were."""
-        with self._session() as session, session.begin():
-            stale = list(session.scalars(select(RunRow).where(RunRow.night.is_not(None), RunRow.outcome == RUNNING)))
-            for run in stale:
-                run.outcome, run.finished_at = INTERRUPTED, now()
-                run.error = "the nightly process stopped before this run finished; it was run again"
-            return stale
 
     def findings(self, run_id: str) -> dict[str, FindingRow]:
         with self._session() as session:

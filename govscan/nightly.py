@@ -22,13 +22,16 @@ from datetime import datetime
 from pathlib import Path
 
 from govscan.config import ConfigError, Site, load_targets
-from govscan.history import ERROR, FINISHED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
+from govscan.history import (ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History,
+                             HistoryUnavailable)
 from govscan.mail import Delivery, SmtpSettings, digest_message, scorecard_message, send, smtp_settings
 from govscan.pipeline import Options, assess, new_run_id
+from govscan.runs import read_result, settle_orphans, settle_pending
 from reports.render import SHANGHAI
 
 OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", UNASSESSABLE: "无法评估", TIMEOUT: "超时", ERROR: "出错"}
 log = logging.getLogger("govscan.nightly")
+CLAIM_POLL_S = 2.0  # how often a site another nightly is assessing is looked at again
 
 
 class LockBusy(Exception):
@@ -103,6 +106,27 @@ class Nightly:
     # -- one site ------------------------------------------------------------------------------
 
     def assess_site(self, site: Site) -> SiteReport:
+        """The site's run tonight: this process's when it can claim the site, else (another nightly on
+        the same database is assessing it) the other process's, once that one is done."""
+        while True:
+            claimed = self.history.claim(f"assess:{self.night}:{site.id}")
+            # checked after claiming too: a process that finished the site and went since is no owner
+            done = [run for run in self.history.runs(site.id, night=self.night) if run.outcome in FINISHED]
+            if done:
+                return self.done_elsewhere(site, done[-1])
+            if claimed:
+                return self.run_site(site)
+            if self.stopping.wait(CLAIM_POLL_S):
+                return SiteReport(site, outcome=INTERRUPTED, error="stopped while another process assessed it")
+
+    def done_elsewhere(self, site: Site, run) -> SiteReport:
+        log.info("%s: assessed tonight by another process (%s)", site.id, run.id)
+        report = SiteReport(site, run.id, run.outcome, run.error, Path(run.path or ""))
+        report.result = read_result(report.path, run.id)
+        report.mail = self.mail_site(report) if run.outcome == OK and report.result else "—"
+        return report
+
+    def run_site(self, site: Site) -> SiteReport:
         run_id = new_run_id()
         out = self.var / "runs" / site.id / run_id
         report = SiteReport(site, run_id, path=out)
@@ -133,6 +157,8 @@ class Nightly:
         key = f"office:{report.run_id}"
         if self.history.deliveries(key):  # sent, or tried and failed: `govscan mail` re-sends by hand
             return "sent" if self.history.delivered(key) else "failed"
+        if not self.history.claim(key):  # another nightly on the same database is sending it
+            return "elsewhere"
         message = scorecard_message(self.smtp, report.site.recipients, report.result, report.path,
                                     self.history.changes(report.run_id))
         delivery = send(self.smtp, message)
@@ -158,8 +184,8 @@ class Nightly:
         return reports
 
     def run(self, progress=None) -> list[SiteReport]:
-        for run in self.history.interrupt_running():
-            log.warning("%s: run %s was interrupted; running the site again", run.site_id, run.id)
+        settle_pending(self.history, self.var)
+        settle_orphans(self.history)  # runs of processes that are gone: from their files, else interrupted
         reports = self.finished_earlier()
         for report in reports.values():
             log.info("%s: already done tonight (%s), not run again", report.site.id, report.run_id)
@@ -191,6 +217,9 @@ class Nightly:
         key = digest_key(self.night, [report.site.id for report in reports])
         if self.history.deliveries(key):  # sent, or tried and failed: `govscan mail --digest` re-sends
             self.digest = "sent" if self.history.delivered(key) else "failed"
+            return
+        if not self.history.claim(key):
+            self.digest = "elsewhere"  # another nightly on the same database sends it
             return
         self.digest = send_digest(self.smtp, self.history, self.night,
                                   [(r.site, r.run_id, r.outcome, r.error) for r in reports]).status
@@ -351,9 +380,9 @@ def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, opti
                 reports = nightly.run()
             write_night_index(list(all_sites.values()), history, var)
             history.close()
-    except LockBusy as exc:
+    except (LockBusy, HistoryUnavailable) as exc:
         print(f"govscan: {exc}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: try again later
+        return 75  # EX_TEMPFAIL: try again later (unfinished runs are settled at the next start)
     except KeyboardInterrupt:
         print("govscan: interrupted; unfinished sites are assessed at the next start", file=sys.stderr)
         return 130

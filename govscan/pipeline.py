@@ -24,11 +24,13 @@ from zoneinfo import ZoneInfo
 from checks.model import Context, Status
 from checks.registry import all_checks, run_checks
 from checks.snapshot import Snapshot
+from crawler.lifeline import PARENT_ENV
 from crawler.probes.dns_probe import host_rules
 from crawler.snapshot import SnapshotWriter, connect as create_snapshot
 from govscan.config import Site
 from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
 from govscan.reviews import review_hook
+from govscan.runs import HistoryDeferred, RunLedger
 from reports.render import write_outputs
 from reports.result import SCHEMA_ID, write_result
 from reports.scoring import HOME_CHECK, UNASSESSABLE as UNASSESSABLE_GRADE, load_profile, score
@@ -85,7 +87,8 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
     }
     job_path = snapshot.with_name("crawl-job.json")
     job_path.write_text(json.dumps(job, ensure_ascii=False, indent=2), encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               **{PARENT_ENV: str(os.getpid())})  # the crawler dies with us, even when we are killed outright
     process = subprocess.Popen([sys.executable, "-m", "crawler.run", str(job_path)], env=env,
                                stdout=subprocess.DEVNULL, stderr=open(log_file, "ab"))
     try:
@@ -184,27 +187,34 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
         "score": score(findings, profile),
         "findings": findings,
     }
-    if record is not None:
-        result["history"] = record(result)
-    elif run_meta.get("history"):
+    recorded = record(result) if record is not None else None  # None: history unavailable for now
+    if recorded is not None:
+        result["history"] = recorded
+    elif record is None and run_meta.get("history"):
         result["history"] = run_meta["history"]
     write_outputs(result, out)
     write_result(out / "result.json", result)  # last: its presence means the run is complete
     return result
 
 
-def copy_availability_probes(site: Site, snapshot: Path, options: Options) -> None:
+def copy_availability_probes(site: Site, snapshot: Path, options: Options, log_file: Path) -> None:
     """The hourly probes of the last days (history, `govscan probe`) go into the snapshot, so the
-    availability check reads them like everything else it judges, and a rescore sees the same."""
-    from govscan.history import History, database_url
+    availability check reads them like everything else it judges, and a rescore sees the same.
+    Without the database (locked) there are none: the check then says it could not judge."""
+    from govscan.history import History, HistoryUnavailable, database_url
 
     days = int(load_profile(options.profile).thresholds["site.availability"]["days"])
     since = datetime.now(timezone.utc) - timedelta(days=days)
-    history = History(database_url(Path(options.var)))
     try:
-        rows = history.probes(site.id, since)
-    finally:
-        history.close()
+        history = History(database_url(Path(options.var)))
+        try:
+            rows = history.probes(site.id, since)
+        finally:
+            history.close()
+    except HistoryUnavailable as exc:
+        with log_file.open("a", encoding="utf-8") as log:
+            log.write(f"availability probes not copied: {exc}\n")
+        return
     writer = SnapshotWriter(snapshot)
     for row in rows:
         writer.probe({"kind": "availability", "target": row.url, "family": "", "ok": int(row.ok),
@@ -237,19 +247,19 @@ def assess(site: Site, options: Options, history: History | None = None, night: 
            stopping: Callable[[], bool] = lambda: False) -> tuple[Path, dict]:
     """One assessment, recorded in `history` (opened from options.var when not given): `running`
     before the crawl, then its outcome and findings before rendering. A run that raises is recorded
-    as an error (interrupted on Ctrl-C, or when `stopping()` says the operator stopped it)."""
-    own_history = history is None
-    history = history or History.open(Path(options.var))
+    as an error (interrupted on Ctrl-C, or when `stopping()` says the operator stopped it). When
+    the history database is unavailable the files are still written and HistoryDeferred is raised
+    (govscan/runs.py records the run later)."""
     run_id = options.run_id or new_run_id()
     out = Path(options.out) if options.out else Path(options.var) / "runs" / site.id / run_id
-    history.start_run(site, run_id, out, night=night)
+    ledger = RunLedger(site, run_id, out, Path(options.var), night, history)
+    ledger.start()
 
-    def record(result: dict) -> dict:
+    def record(result: dict) -> dict | None:
         outcome, error = classify(site, out, result)
         if stopping():
             outcome, error = INTERRUPTED, "stopped by the operator (Ctrl-C); run again at the next start"
-        history.finish_run(run_id, outcome, result, error)
-        return history.report(run_id)
+        return ledger.finish(outcome, result, error)
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -261,18 +271,20 @@ def assess(site: Site, options: Options, history: History | None = None, night: 
         problem = crawl(site, options, snapshot, out / "crawl.log")
         if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
             create_snapshot(snapshot).close()
-        copy_availability_probes(site, snapshot, options)
+        copy_availability_probes(site, snapshot, options, out / "crawl.log")
         result = audit_and_report(site, snapshot, out, options,
                                   {"id": run_id, "started_at": started, "crawl_problem": problem}, record,
-                                  review_hook(history, site.id, run_id))
+                                  ledger.reviews())
     except BaseException as exc:
         # also after `record`: a run without result.json must not stand in history as complete
         outcome = INTERRUPTED if isinstance(exc, KeyboardInterrupt) or stopping() else ERROR
-        history.finish_run(run_id, outcome, error=f"{type(exc).__name__}: {exc}")
+        ledger.finish(outcome, error=f"{type(exc).__name__}: {exc}")
         raise
     finally:
-        if own_history:
-            history.close()
+        ledger.close()
+    if ledger.problem:
+        raise HistoryDeferred(out, result, f"{ledger.problem}; the assessment is in {out.resolve()}, "
+                                           "its run is recorded by the next run")
     return out, result
 
 

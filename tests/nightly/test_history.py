@@ -80,13 +80,19 @@ def test_a_check_missing_from_a_run_starts_a_new_stretch(history):
     assert history.findings("r3")["a"].first_seq == history.run("r3").seq
 
 
-def test_interrupted_runs_and_deliveries(history):
-    history.start_run(SITE, "dead", Path("/runs/dead"), night="2026-11-24")
-    history.start_run(SITE, "by-hand", Path("/runs/by-hand"))  # not a nightly run: not the nightly's to judge
-    assert history.run("dead").outcome == RUNNING
-    assert [run.id for run in history.interrupt_running()] == ["dead"]
-    assert history.run("dead").outcome == INTERRUPTED and history.interrupt_running() == []
-    assert history.run("by-hand").outcome == RUNNING
+def test_runs_and_claims_belong_to_their_process_and_deliveries(history, db_url):
+    other = History(db_url)  # another process, as far as leases go
+    other.start_run(SITE, "theirs", Path("/runs/theirs"), night="2026-11-24")
+    history.start_run(SITE, "mine", Path("/runs/mine"))
+    assert other.claim("assess:2026-11-24:jinping") and not history.claim("assess:2026-11-24:jinping")
+    assert history.orphaned_runs() == [] and other.orphaned_runs() == []  # both processes are alive
+    assert not history.finish_run("theirs", INTERRUPTED)  # not ours to close while its process lives
+    other.close()  # the process is gone: its runs and claims are orphaned
+    [orphan] = history.orphaned_runs()
+    assert orphan.id == "theirs" and history.run("mine").outcome == RUNNING
+    assert history.adopt(orphan) and not history.adopt(orphan)  # one process settles it, once
+    assert history.finish_run("theirs", INTERRUPTED) and history.run("theirs").outcome == INTERRUPTED
+    assert history.claim("assess:2026-11-24:jinping")  # taken over from the process that is gone
     assert not history.delivered("office:r1")
     history.record_delivery("office:r1", "r1", ["a@example.org"], "failed", 4, "SMTPServerDisconnected")
     assert not history.delivered("office:r1")
@@ -155,8 +161,7 @@ def test_a_database_from_before_migrations_is_adopted_with_its_rows(db_url):
     Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in
                                              ("sites", "runs", "findings", "deliveries", "probes")])
     engine.dispose()
-    before = History.__new__(History)  # the store's own writes, without its migration step
-    before.engine = create_engine(db_url)
+    before = History(db_url, upgrade=False)  # the store's own writes, without its migration step
     record(before, "r1", {"a": "fail", "b": "pass"})
     record(before, "r2", {"a": "pass", "b": "pass"})
     before.record_delivery("office:r2", "r2", ["a@example.org"], "sent", 1)
