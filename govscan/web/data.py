@@ -21,8 +21,8 @@ from govscan.index import LEVELS, sparkline
 from reports.render import STATUS_LABELS
 from reports.review import counted_status
 
-OUTCOME_LABELS = {"ok": "完成", "unreachable": "无法访问", "timeout": "超时", "error": "出错",
-                  "running": "进行中", "interrupted": "已中断"}
+OUTCOME_LABELS = {"ok": "完成", "unreachable": "无法访问", "unassessable": "无法评估", "timeout": "超时",
+                  "error": "出错", "running": "进行中", "interrupted": "已中断"}
 SPARK_RUNS = 30
 SORTS = {"score", "delta", "name", "last"}
 RUN_FILES = {"scorecard.html", "result.json", "rectification.csv", "rectification.xlsx", "crawl.log"}
