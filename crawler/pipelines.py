@@ -6,18 +6,24 @@ from crawler.snapshot import SnapshotWriter
 
 
 class SnapshotPipeline:
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = crawler.settings["GOVSCAN_SNAPSHOT"]
         self.writer: SnapshotWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings["GOVSCAN_SNAPSHOT"])
+        return cls(crawler)
 
     def open_spider(self, spider=None):
         self.writer = SnapshotWriter(self.path)
+        # the spider re-reads a page's links when a shorter path to it turns up (depth propagation)
+        self.crawler.spider.links_of = self.writer.links_from
 
     def close_spider(self, spider=None):
+        frontier = getattr(self.crawler.spider, "frontier", None)
+        if frontier is not None:
+            self.writer.columns(frontier.column_rows())
         self.writer.close()
 
     def process_item(self, item, spider=None):

@@ -76,11 +76,14 @@ def run(job: dict) -> int:
     crawler = process.create_crawler(PortalSpider)
     process.crawl(
         crawler, start_url=job["url"], max_pages=job["crawl"]["max_pages"],
-        max_depth=job["crawl"]["max_depth"], render=job["crawl"]["render"],
+        max_depth=job["crawl"]["max_depth"], render=job["crawl"]["render"], columns=job.get("columns"),
     )
     process.start()
 
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    writer = SnapshotWriter(job["snapshot"])
+    writer.recompute_depths(job["url"])
+    writer.close()
     late_rows = after_crawl_probes(job)
     writer = SnapshotWriter(job["snapshot"])
     for row in late_rows:

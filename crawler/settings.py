@@ -32,6 +32,14 @@ DOWNLOAD_WARNSIZE = 0
 TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
+# The assessor's order (crawler/frontier.py) is carried by request priorities; FIFO queues keep
+# discovery order within one priority (Scrapy's default LIFO would go depth-first). Depth is the
+# spider's own meta key, so DepthMiddleware's count plays no part.
+DEPTH_PRIORITY = 0
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+DOWNLOADER_MIDDLEWARES = {"crawler.spiders.portal.PageBudgetMiddleware": 50}
+
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 100}
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False

@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS probes (
 CREATE TABLE IF NOT EXISTS errors (
     url TEXT, kind TEXT, message TEXT, referrer TEXT, at TEXT
 );
+CREATE TABLE IF NOT EXISTS columns (   -- per list (directory): how much of it the crawl's budget covered
+    key TEXT PRIMARY KEY,          -- the list's directory path, e.g. /xwzx/gzdt/
+    url TEXT,                      -- the first page of it the crawl found
+    named INTEGER,                 -- 1 when a link naming a column the checks look for led there
+    items_seen INTEGER,            -- item links (and further list pages) found in it
+    items_fetched INTEGER          -- of those, fetched
+);
 """
 
 
@@ -90,6 +97,10 @@ class SnapshotWriter:
         )
         self._tick()
 
+    def links_from(self, source: str) -> list[tuple[str, str]]:
+        """(target, anchor) of the links recorded on a page, written but perhaps not yet committed."""
+        return self.conn.execute("SELECT target, anchor FROM links WHERE source = ?", (source,)).fetchall()
+
     def attachment(self, row: dict) -> None:
         self._upsert("attachments", row)
 
@@ -98,6 +109,33 @@ class SnapshotWriter:
 
     def error(self, row: dict) -> None:
         self._insert("errors", row)
+
+    def columns(self, rows: list[dict]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO columns (key, url, named, items_seen, items_fetched) "
+                              "VALUES (:key, :url, :named, :items_seen, :items_fetched)", rows)
+        self._tick(force=True)
+
+    def recompute_depths(self, start_url: str) -> None:
+        """Each page's depth: links from the start page along the shortest recorded path, breadth-first
+        over the link graph, so neither fetch order nor a render's re-fetch can distort it."""
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS bfs (url TEXT PRIMARY KEY, depth INTEGER)")
+        conn.execute("DELETE FROM bfs")
+        conn.execute("INSERT INTO bfs SELECT url, 0 FROM pages WHERE url = ?", (start_url,))
+        level = 0
+        while True:
+            added = conn.execute(
+                "INSERT OR IGNORE INTO bfs SELECT DISTINCT l.target, ? FROM bfs b JOIN links l ON l.source = b.url "
+                "WHERE b.depth = ? AND l.target IN (SELECT url FROM pages)", (level + 1, level)).rowcount
+            if not added:
+                break
+            level += 1
+        conn.execute("UPDATE pages SET depth = (SELECT depth FROM bfs WHERE bfs.url = pages.url) "
+                     "WHERE url IN (SELECT url FROM bfs)")
+        conn.execute("UPDATE links SET level = (SELECT depth + 1 FROM bfs WHERE bfs.url = links.source) "
+                     "WHERE source IN (SELECT url FROM bfs)")
+        conn.execute("DROP TABLE bfs")
+        self._tick(force=True)
 
     def close(self) -> None:
         self.conn.commit()

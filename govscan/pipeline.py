@@ -15,12 +15,13 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from checks.lexicon import COLUMNS
 from checks.model import Context, Status
 from checks.registry import all_checks, run_checks
 from checks.snapshot import Snapshot
@@ -82,6 +83,8 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
         # the probes' sizes (home attempts, level-3 sample) are the profile's thresholds: handed over
         # here so the crawler needs nothing from the scoring stage
         "thresholds": load_profile(options.profile).thresholds,
+        # the column names and slugs the checks look for, so the crawl fetches those columns first
+        "columns": {name: asdict(concept) for name, concept in COLUMNS.items()},
         # Loopback servers (demo, tests) need no politeness delays.
         "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
     }

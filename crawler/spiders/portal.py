@@ -1,5 +1,6 @@
-"""One generic spider for any government portal: follows internal links breadth-first within a
-page budget and depth limit, records every response, link and failure. It never judges."""
+"""One generic spider for any government portal: follows internal links in the assessor's order
+(crawler/frontier.py) within a page budget and depth limit, records every response, link and
+failure. It never judges."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler import extract, platforms
+from crawler.frontier import SECTION, SHALLOWER, Frontier, Vocabulary
 from crawler.render_policy import render_reason
 
 NOT_PAGES = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|webp|css|js|mp3|mp4|avi|flv|swf|woff2?|ttf)$", re.I)
@@ -29,7 +32,8 @@ def site_domain(host: str) -> str:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, start_url: str, max_pages: int = 500, max_depth: int = 4, render: bool = True, **kwargs):
+    def __init__(self, start_url: str, max_pages: int = 500, max_depth: int = 4, render: bool = True,
+                 columns: dict | None = None, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.host = (urlsplit(start_url).hostname or "").lower()
@@ -37,8 +41,12 @@ class PortalSpider(scrapy.Spider):
         self.max_pages = int(max_pages)
         self.max_depth = int(max_depth)
         self.render = bool(render)
-        self.scheduled: set[str] = set()
-        self.skipped_budget = 0
+        # The spider dedupes by itself (fingerprints in the frontier); Scrapy's filter would silently
+        # drop a redirect back to a visited URL and hide a redirect loop.
+        self.frontier = Frontier(Vocabulary(columns), self.max_depth)
+        self.links_of = None     # source URL → its recorded (target, anchor) links; set by the snapshot pipeline
+        self.admitted = 0        # pages let through to the downloader (PageBudgetMiddleware)
+        self.skipped_budget = 0  # links and queued requests the budget left unfetched
         self.lists = platforms.ListBook()
 
     # -- scheduling -------------------------------------------------------------------------
@@ -48,17 +56,18 @@ class PortalSpider(scrapy.Spider):
             yield request
 
     def start_requests(self):
-        self.scheduled.add(self.start_url)
-        yield self._request(self.start_url, depth=0, referrer=None)
+        self.frontier.add_start(self.start_url)
+        yield self._request(self.start_url, depth=0, referrer=None, priority=1_000_000)
 
-    def _request(self, url: str, depth: int, referrer: str | None, **meta):
+    def _request(self, url: str, depth: int, referrer: str | None, priority: int = 0, **meta):
+        # gs_depth is ours: Scrapy's DepthMiddleware rewrites meta["depth"] from the parent response.
+        # Redirects and retries copy the meta, so they keep the depth of the request that caused them.
         return scrapy.Request(
             url,
             callback=self.parse,
             errback=self.failed,
-            meta={"depth": depth, "referrer": referrer, "started": time.monotonic(), **meta},
-            # The spider dedupes by itself (self.scheduled); Scrapy's filter would silently drop a
-            # redirect back to a visited URL and hide a redirect loop.
+            priority=priority,
+            meta={"gs_depth": depth, "referrer": referrer, "started": time.monotonic(), **meta},
             dont_filter=True,
         )
 
@@ -66,23 +75,28 @@ class PortalSpider(scrapy.Spider):
         host = (urlsplit(url).hostname or "").lower()
         return host == self.host or host == self.domain or host.endswith("." + self.domain)
 
-    def _follow(self, url: str, depth: int, referrer: str):
-        if url in self.scheduled or not self.is_internal(url) or NOT_PAGES.search(urlsplit(url).path) or "#" in url:
-            return None
-        if depth > self.max_depth:
-            return None
-        if len(self.scheduled) >= self.max_pages:
-            self.skipped_budget += 1
-            return None
-        self.scheduled.add(url)
-        return self._request(url, depth=depth, referrer=referrer)
+    def _follow(self, links, depth: int, source: str):
+        """Requests for the new pages among `links` (target, anchor) found on `source` at depth - 1. A page
+        already parsed that turns out shallower passes its improvement on to the links it recorded."""
+        pending = [(target, anchor, depth, source) for target, anchor in links]
+        while pending:
+            target, anchor, depth, source = pending.pop()
+            if not self.is_internal(target) or NOT_PAGES.search(urlsplit(target).path) or "#" in target:
+                continue
+            decision = self.frontier.offer(target, anchor, depth, source)
+            if decision == SHALLOWER:
+                if depth < self.max_depth:
+                    pending += [(t, a, depth + 1, target) for t, a in self.links_of(target)]
+            elif decision is not None:
+                priority, column = decision
+                yield self._request(target, depth=depth, referrer=source, priority=priority, gs_column=column)
 
     # -- responses --------------------------------------------------------------------------
 
     def parse(self, response):
         meta = response.meta
         url = (meta.get("redirect_urls") or [response.url])[0]
-        depth = meta.get("depth", 0)
+        depth = self.frontier.depth_of(url, meta.get("gs_depth", 0))
         elapsed = int((time.monotonic() - meta.get("started", time.monotonic())) * 1000)
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         kind = extract.attachment_type(url) or extract.attachment_type(response.url)
@@ -130,6 +144,8 @@ class PortalSpider(scrapy.Spider):
              "internal": int(self.is_internal(target)), "level": depth + 1, "context": context}
             for target, anchor, tag, context in links
         ]}
+        if not meta.get("playwright"):
+            self.frontier.fetched(url, meta.get("gs_column"))
 
         if reason and self.render and not meta.get("playwright") and response.status < 400:
             yield self._request(url, depth=depth, referrer=meta.get("referrer"), playwright=True,
@@ -138,29 +154,20 @@ class PortalSpider(scrapy.Spider):
             return
         for fetch in reading.fetches:
             yield from self._list_request(fetch, depth + 1, url)
-        for target, *_ in links:
-            request = self._follow(target, depth + 1, url)
-            if request is not None:
-                yield request
+        yield from self._follow([(target, anchor) for target, anchor, *_ in links], depth + 1, url)
 
     # -- lists a platform serves through an API (crawler/platforms) --------------------------
 
     def _list_request(self, fetch, depth: int, referrer: str):
-        if fetch.url in self.scheduled:
+        if not self.frontier.claim(fetch.url, depth):
             return
-        if len(self.scheduled) >= self.max_pages:
-            self.skipped_budget += 1
-            state = self.lists.failure(fetch, "not requested: page budget")
-            if state.status:  # later pages of a list already recorded: it says it is partial
-                yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, depth, referrer, now())}
-            return
-        self.scheduled.add(fetch.url)
         # A list page before the items it lists: the column is read whole before the budget is spent.
-        yield scrapy.Request(fetch.url, callback=self.parse_list, errback=self.failed, dont_filter=True, priority=1,
-                             meta={"depth": depth, "referrer": referrer, "list": fetch, "started": time.monotonic()})
+        yield scrapy.Request(fetch.url, callback=self.parse_list, errback=self.failed, dont_filter=True,
+                             priority=SECTION - depth, meta={"gs_depth": depth, "referrer": referrer, "list": fetch,
+                                                             "started": time.monotonic()})
 
     def parse_list(self, response):
-        fetch, depth = response.meta["list"], response.meta["depth"]
+        fetch, depth = response.meta["list"], response.meta["gs_depth"]
         found = platforms.read_list(fetch, response.text) if response.status < 400 else None
         total, rows, more = found or (None, [], [])
         state = self.lists.record(fetch, response.status, total, len(rows), readable=found is not None)
@@ -173,10 +180,7 @@ class PortalSpider(scrapy.Spider):
         for page in more:
             yield from self._list_request(page, depth, response.meta["referrer"])
         if depth < self.max_depth:
-            for target, *_ in rows:
-                request = self._follow(target, depth + 1, fetch.list_url)
-                if request is not None:
-                    yield request
+            yield from self._follow([(target, title) for target, title, _ in rows], depth + 1, fetch.list_url)
 
     def _attachment(self, response, url, kind, content_type, meta):
         body = response.body
@@ -198,15 +202,22 @@ class PortalSpider(scrapy.Spider):
 
     def failed(self, failure):
         request = failure.request
+        fetch = request.meta.get("list")
+        if failure.check(IgnoreRequest) and request.meta.get("gs_over_budget"):
+            self.skipped_budget += 1
+            state = self.lists.failure(fetch, "not requested: page budget") if fetch else None
+            if state and state.status:  # later pages of a list already recorded: it says it is partial
+                yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, request.meta["gs_depth"],
+                                                                       request.meta["referrer"], now())}
+            return
         url = (request.meta.get("redirect_urls") or [request.url])[0]
         kind = classify_failure(failure)
         if request.meta.get("playwright"):
             kind = "render"
-        fetch = request.meta.get("list")
         if fetch:  # the list keeps what its other pages gave; with nothing read it failed as a whole
             state = self.lists.failure(fetch, kind)
             if state.status:
-                yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, request.meta["depth"],
+                yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, request.meta["gs_depth"],
                                                                        request.meta["referrer"], now())}
             else:
                 url = fetch.list_url
@@ -220,6 +231,31 @@ class PortalSpider(scrapy.Spider):
 
     def closed(self, reason):
         self.crawler.stats.set_value("govscan/skipped_budget", self.skipped_budget)
+
+
+class PageBudgetMiddleware:
+    """Downloader middleware: lets at most `max_pages` pages through, in the order the scheduler's
+    priorities hand them over; the rest are dropped (counted, not recorded as errors). A redirect hop,
+    a retry or a Chromium render of an admitted page is the same page and costs nothing more."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        spider = self.crawler.spider
+        meta = request.meta
+        if "gs_depth" not in meta or meta.get("gs_admitted") or meta.get("playwright"):
+            return None  # robots.txt, or a page already admitted
+        if spider.admitted >= spider.max_pages:
+            meta["gs_over_budget"] = True
+            raise IgnoreRequest("page budget spent")
+        spider.admitted += 1
+        meta["gs_admitted"] = True
+        return None
 
 
 def classify_failure(failure) -> str:
