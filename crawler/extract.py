@@ -1,7 +1,9 @@
 """Turn a fetched document into facts: title, visible text, links, metadata, attachment text.
 
-Parsing only, no judgement. HTML is always handed over already decoded (Scrapy's response.text),
-because BeautifulSoup on raw GBK bytes with a gb2312 meta yields an empty tree.
+Parsing only, no judgement. HTML is always handed over already decoded (Scrapy's response.text,
+re-encoded as UTF-8 for lxml with the encoding fixed), because a parser left to guess from a lying
+gb2312 meta yields garbage. One lxml tree per page; the checks that need a tree of one page build
+their own (BeautifulSoup) from the stored HTML.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin
 
-from bs4 import BeautifulSoup
+import lxml.html
+from lxml import etree
 
 from crawler import office_text
 
@@ -34,9 +37,12 @@ METADATA_LABELS = {
     "有效性": "有效性",
 }
 _LABEL_LINE = re.compile(r"^(" + "|".join(sorted(METADATA_LABELS, key=len, reverse=True)) + r")[:：](.*)$")
+# a cheap pre-filter: a label line starts with (whitespace and) the first character of some label
+_LABEL_START = re.compile(r"^[\s\u3000]*[" + "".join(sorted({label[0] for label in METADATA_LABELS})) + "]")
 _WS = re.compile(r"\s+")
 # Tags whose text is never visible.
 _INVISIBLE = ("script", "style", "noscript", "template")
+_CODE = ("script", "style", "template")  # text BeautifulSoup's get_text never counts
 LINK_TAGS = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
 ATTACHMENT_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "7z", "ppt", "pptx", "ofd"}
 TEXT_LIMIT = 200_000  # characters of visible or extracted text kept per document
@@ -81,63 +87,111 @@ def attachment_type(url: str) -> str | None:
 
 
 def parse_html(html: str, base_url: str) -> ParsedPage:
-    soup = BeautifulSoup(html, "lxml")
-    base = soup.find("base", href=True)
-    base_url = urljoin(base_url, base["href"]) if base else base_url
+    """Everything the checks read of a page, in one lxml parse (no second tree per page)."""
+    try:
+        # libxml2 drops everything after an early </html> (real pages close it after their header)
+        markup = _DOCUMENT_END.sub("", html)
+        root = lxml.html.document_fromstring(markup.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):  # an empty or unparsable document has no facts
+        return ParsedPage(title="", text="", links=[], metadata={"meta": {}, "hidden_links": [], "forms": [],
+                                                                  "document": {}})
+    base = next((tag for tag in root.iter("base") if tag.get("href") is not None), None)
+    base_url = urljoin(base_url, base.get("href")) if base is not None else base_url
 
-    title = fold(soup.title.get_text()) if soup.title else ""
+    title_tag = next(root.iter("title"), None)
+    title = fold(_text(title_tag)) if title_tag is not None else ""
     metadata: dict = {"meta": {}}
-    for tag in soup.find_all("meta"):
+    for tag in root.iter("meta"):
         name = tag.get("name") or tag.get("http-equiv")
         if name and tag.get("content") is not None:
-            metadata["meta"][name] = tag["content"].strip()
+            metadata["meta"][name] = tag.get("content").strip()
 
     links = []
     for tag_name, attr in LINK_TAGS.items():
-        for tag in soup.find_all(tag_name):
+        for tag in root.iter(tag_name):
             href = (tag.get(attr) or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
                 continue
             target = urldefrag(urljoin(base_url, href))[0]
             if not target.startswith(("http://", "https://")):
                 continue
-            anchor = fold(tag.get_text(" ")) if tag_name in ("a", "area") else ""
+            anchor = fold(_text(tag, " ")) if tag_name in ("a", "area") else ""
             if not anchor:
                 anchor = fold(tag.get("title") or tag.get("alt") or "")
             if not anchor:
-                image = tag.find("img") if tag_name == "a" else None
-                anchor = fold(image.get("alt") or image.get("title") or "") if image else ""
+                image = next(tag.iter("img"), None) if tag_name == "a" else None
+                anchor = fold(image.get("alt") or image.get("title") or "") if image is not None else ""
             context = row_context(tag) if tag_name == "a" else ""
             links.append(Link(target=target, anchor=anchor[:500], tag=tag_name, context=context))
 
-    metadata["hidden_links"] = hidden_links(soup, base_url)
-    metadata["forms"] = search_forms(soup, base_url)
-    for tag in soup(_INVISIBLE):
-        tag.decompose()
-    metadata["document"] = document_metadata(soup)
-    lines = [fold(line) for line in soup.get_text("\n").split("\n")]
+    metadata["hidden_links"] = hidden_links(root, base_url)
+    metadata["forms"] = search_forms(root, base_url)
+    # from here on, text as a visitor sees it: script, style … are left out (their tails are not)
+    metadata["document"] = document_metadata(root)
+    lines = [fold(line) for line in _text(root, "\n", visible=True).split("\n")]
     lines = [line for line in lines if line]
     text = "\n".join(lines)[:TEXT_LIMIT]
     return ParsedPage(title=title, text=text, links=links, metadata=metadata)
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+_DOCUMENT_END = re.compile(r"</(?:html|body)\s*>", re.I)
+
+
+def _strings(element, visible: bool = False):
+    """The text pieces of an element's subtree in document order, as BeautifulSoup's get_text: text and
+    tails, never a comment's text nor a script's, style's or template's; with `visible`, no <noscript> either."""
+    if isinstance(element.tag, str) and element.tag not in (_INVISIBLE if visible else _CODE):
+        if element.text:
+            yield element.text
+        for child in element:
+            yield from _strings(child, visible)
+            if child.tail:
+                yield child.tail
+
+
+def _strings_with_parent(root):
+    """(text piece, the element holding it) over the visible document, as BeautifulSoup's string.parent."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, tuple):
+            yield element
+            continue
+        if not isinstance(element.tag, str) or element.tag in _INVISIBLE:
+            continue
+        pending = []
+        if element.text:
+            pending.append((element.text, element))
+        for child in element:
+            pending.append(child)
+            if child.tail:
+                pending.append((child.tail, element))
+        stack.extend(reversed(pending))
+
+
+def _text(element, separator: str = "", visible: bool = False) -> str:
+    return separator.join(_strings(element, visible))
 
 
 def _compact(text: str) -> str:
     return re.sub(r"[\s\u3000]", "", text)
 
 
-def search_forms(soup: BeautifulSoup, base_url: str) -> list[dict]:
+def search_forms(root, base_url: str) -> list[dict]:
     """Forms with one free-text field (site search boxes): where they submit and what they send."""
     forms = []
-    for form in soup.find_all("form"):
-        fields = form.find_all(["input", "textarea"])
-        text = [f for f in fields if f.name == "input" and (f.get("type") or "text").lower() in ("text", "search")
+    for form in root.iter("form"):
+        fields = [field for field in form.iter("input", "textarea") if field is not form]
+        text = [f for f in fields if f.tag == "input" and (f.get("type") or "text").lower() in ("text", "search")
                 and f.get("name")]
-        if len(text) != 1 or form.find("textarea") or form.find("input", attrs={"type": "password"}):
+        if len(text) != 1 or any(f.tag == "textarea" for f in fields) or any(
+                f.tag == "input" and f.get("type") == "password" for f in fields):
             continue
-        hidden = {f["name"]: f.get("value", "") for f in fields
+        hidden = {f.get("name"): f.get("value", "") for f in fields
                   if (f.get("type") or "").lower() == "hidden" and f.get("name")}
         forms.append({"action": urljoin(base_url, (form.get("action") or "").strip()),
-                      "method": (form.get("method") or "get").lower(), "field": text[0]["name"], "hidden": hidden})
+                      "method": (form.get("method") or "get").lower(), "field": text[0].get("name"), "hidden": hidden})
     return forms[:5]
 
 
@@ -147,17 +201,21 @@ _HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|te
 HIDDEN_LINK_LIMIT = 50
 
 
-def hidden_links(soup: BeautifulSoup, base_url: str) -> list[dict]:
+def hidden_links(root, base_url: str) -> list[dict]:
     """Links inside elements hidden by inline style or the hidden attribute (at most 50 per page)."""
     found = []
-    for element in soup.find_all(lambda tag: tag.has_attr("hidden") or _HIDING.search(tag.get("style") or "")):
-        if element.name in _INVISIBLE:
+    for element in root.iter(etree.Element):
+        hidden = "hidden" in element.attrib
+        style = None if hidden else _HIDING.search(element.get("style") or "")
+        if not (hidden or style) or element.tag in _INVISIBLE:
             continue
-        reason = "hidden" if element.has_attr("hidden") else _HIDING.search(element["style"]).group(0)
-        for link in element.find_all("a", href=True):
-            target = urljoin(base_url, link["href"].strip())
+        reason = "hidden" if hidden else style.group(0)
+        for link in element.iter("a"):
+            if link is element or link.get("href") is None:
+                continue
+            target = urljoin(base_url, link.get("href").strip())
             if target.startswith(("http://", "https://")):
-                found.append({"target": target, "anchor": fold(link.get_text(" "))[:100], "style": reason[:60]})
+                found.append({"target": target, "anchor": fold(_text(link, " "))[:100], "style": reason[:60]})
             if len(found) >= HIDDEN_LINK_LIMIT:
                 return found
     return found
@@ -167,6 +225,12 @@ _ROW_TAGS = ("li", "tr", "dd", "dt", "p", "h3", "h4")
 CONTEXT_LIMIT = 120
 
 
+def _shown_length(element) -> int:
+    """Length of the element's text with each whitespace-only piece counted as one character (as
+    BeautifulSoup collapses them), so indentation in the source does not decide what a row is."""
+    return sum(len(piece) if piece.strip(" \n\t\f\r") else 1 for piece in _strings(element))
+
+
 def row_context(link) -> str:
     """The text sharing a list row with the link, minus the link's own text: '2026-11-24', '[通知公告]'.
 
@@ -174,23 +238,23 @@ def row_context(link) -> str:
     <div> holding an <a> and a date <span>). Parsing the date is the checks' job.
     """
     row = None
-    for depth, parent in enumerate(link.parents):
-        if depth >= 3 or parent.name in ("body", "html", "ul", "ol", "table"):
+    for depth, parent in enumerate(link.iterancestors()):
+        if depth >= 3 or parent.tag in ("body", "html", "ul", "ol", "table"):
             break
-        if parent.name in _ROW_TAGS:
+        if parent.tag in _ROW_TAGS:
             row = parent
             break
     if row is None:
-        parent = link.parent
-        if parent is None or parent.name in ("body", "html") or len(parent.get_text()) > 200:
+        parent = link.getparent()
+        if parent is None or parent.tag in ("body", "html") or _shown_length(parent) > 200:
             return ""
         row = parent
-    own = fold(link.get_text(" "))
-    text = fold(row.get_text(" "))
+    own = fold(_text(link, " "))
+    text = fold(_text(row, " "))
     return fold(text.replace(own, " ", 1))[:CONTEXT_LIMIT] if own else text[:CONTEXT_LIMIT]
 
 
-def document_metadata(soup: BeautifulSoup) -> dict:
+def document_metadata(root) -> dict:
     """Read 索引号/成文日期/发布日期/文号… from the metadata block.
 
     The label and its value sit in sibling table cells (gov.cn), in sibling inline elements
@@ -198,7 +262,9 @@ def document_metadata(soup: BeautifulSoup) -> dict:
     rather than borrowing the next line of text.
     """
     found: dict = {}
-    for string in soup.find_all(string=True):
+    for string, parent in _strings_with_parent(root):
+        if not _LABEL_START.search(string):
+            continue
         compact = _compact(string)
         match = _LABEL_LINE.match(compact)
         if not match:
@@ -208,16 +274,17 @@ def document_metadata(soup: BeautifulSoup) -> dict:
             continue
         value = match.group(2)
         if value:
-            found[key] = fold(str(string).split("：" if "：" in string else ":", 1)[1])[:300]
+            found[key] = fold(string.split("：" if "：" in string else ":", 1)[1])[:300]
             continue
-        element = string.parent
-        while element.parent is not None and _compact(element.parent.get_text()) == compact:
-            element = element.parent
-        if element.name in ("td", "th", "dt"):
-            sibling = element.find_next_sibling(["td", "th", "dd"])
-            value = fold(sibling.get_text(" ")) if sibling else ""
+        element = parent
+        while element.getparent() is not None and _compact(_text(element.getparent(), visible=True)) == compact:
+            element = element.getparent()
+        if element.tag in ("td", "th", "dt"):
+            sibling = next((s for s in element.itersiblings() if s.tag in ("td", "th", "dd")), None)
+            value = fold(_text(sibling, " ", visible=True)) if sibling is not None else ""
         else:
-            whole = fold(element.parent.get_text(" ")) if element.parent else ""
+            above = element.getparent()
+            whole = fold(_text(above, " ", visible=True)) if above is not None else ""
             label_at = whole.find(match.group(1)[-1] + ("：" if "：" in string else ":"))
             value = whole[label_at + 2:].strip() if label_at >= 0 else ""
             if len(value) > 120:  # the parent holds more than this one field: not a metadata row

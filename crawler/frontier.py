@@ -132,19 +132,20 @@ class Frontier:
             self.depth[key] = depth
             return SHALLOWER if key in self.parsed else None
         self.depth[key] = depth
-        if self.vocabulary.names_column(target, anchor):
-            self._column(target, named=True)
-            return NAMED - depth, None
         number = list_page_number(target)
         same_list = bool(number) and list_key(target) == list_key(source)
-        if not same_list and not ARTICLE_PATH.search(urlsplit(target).path):
-            self._column(target)
-            return SECTION - depth * 10, None
+        is_item = same_list or bool(ARTICLE_PATH.search(urlsplit(target).path))
+        named = self.vocabulary.names_column(target, anchor)
+        if not is_item:
+            self._column(target, named=named)
+            return (NAMED - depth if named else SECTION - depth * 10), None
         # an item, or a further page of the list it was found on: ranked within the list's column
         column_key = list_key(source)
         column = self._column(source)
         rank = column.items_seen + (number * ITEMS_PER_LIST_PAGE if same_list else 0)
         column.items_seen += 1
+        if named:  # an article the checks look for by name (a guide published as one item)
+            return NAMED - depth, column_key
         return (NAMED_ITEM if column.named else ITEM) - min(rank, MAX_RANK), column_key
 
     def _column(self, url: str, named: bool = False) -> Column:

@@ -67,19 +67,20 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 class SnapshotWriter:
-    """Writes observations as they arrive; commits often so an interrupted crawl keeps what it saw."""
+    """Writes observations in batches (one executemany per run of like rows, one commit per batch), so
+    an interrupted crawl keeps all but its last batch and SQLite is not the crawl's bottleneck."""
+
+    BATCH = 200  # rows held before they are written
 
     def __init__(self, path: str | Path):
         self.conn = connect(path)
-        self._pending = 0
+        self._rows: list[tuple[str, dict]] = []   # (statement, row) in arrival order
 
     def set_meta(self, **values) -> None:
         for key, value in values.items():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)),
-            )
-        self._tick(force=True)
+            self._add("INSERT OR REPLACE INTO meta VALUES (:key, :value)",
+                      {"key": key, "value": value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)})
+        self.flush()
 
     def page(self, row: dict) -> None:
         row = dict(row)
@@ -87,37 +88,36 @@ class SnapshotWriter:
         row["metadata"] = json.dumps(row.get("metadata") or {}, ensure_ascii=False)
         html = row.get("html")
         row["html"] = zlib.compress(html.encode("utf-8")) if html is not None else None
-        self._upsert("pages", row)
+        self._add(_statement("INSERT OR REPLACE", "pages", row), row)
 
     def links(self, rows: list[dict]) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, level, context) "
-            "VALUES (:source, :target, :anchor, :tag, :internal, :level, :context)",
-            [{"context": "", **row} for row in rows],
-        )
-        self._tick()
+        for row in rows:
+            self._add("INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, level, context) "
+                      "VALUES (:source, :target, :anchor, :tag, :internal, :level, :context)", {"context": "", **row})
 
     def links_from(self, source: str) -> list[tuple[str, str]]:
-        """(target, anchor) of the links recorded on a page, written but perhaps not yet committed."""
+        """(target, anchor) of the links recorded on a page so far."""
+        self.flush()
         return self.conn.execute("SELECT target, anchor FROM links WHERE source = ?", (source,)).fetchall()
 
     def attachment(self, row: dict) -> None:
-        self._upsert("attachments", row)
+        self._add(_statement("INSERT OR REPLACE", "attachments", row), row)
 
     def probe(self, row: dict) -> None:
-        self._insert("probes", row)
+        self._add(_statement("INSERT", "probes", row), row)
 
     def error(self, row: dict) -> None:
-        self._insert("errors", row)
+        self._add(_statement("INSERT", "errors", row), row)
 
     def columns(self, rows: list[dict]) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO columns (key, url, named, items_seen, items_fetched) "
-                              "VALUES (:key, :url, :named, :items_seen, :items_fetched)", rows)
-        self._tick(force=True)
+        for row in rows:
+            self._add(_statement("INSERT OR REPLACE", "columns", row), row)
+        self.flush()
 
     def recompute_depths(self, start_url: str) -> None:
         """Each page's depth: links from the start page along the shortest recorded path, breadth-first
         over the link graph, so neither fetch order nor a render's re-fetch can distort it."""
+        self.flush()
         conn = self.conn
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS bfs (url TEXT PRIMARY KEY, depth INTEGER)")
         conn.execute("DELETE FROM bfs")
@@ -135,29 +135,29 @@ class SnapshotWriter:
         conn.execute("UPDATE links SET level = (SELECT depth + 1 FROM bfs WHERE bfs.url = links.source) "
                      "WHERE source IN (SELECT url FROM bfs)")
         conn.execute("DROP TABLE bfs")
-        self._tick(force=True)
+        conn.commit()
 
     def close(self) -> None:
-        self.conn.commit()
+        self.flush()
         self.conn.close()
 
-    def _upsert(self, table: str, row: dict) -> None:
-        cols = ", ".join(row)
-        marks = ", ".join(f":{key}" for key in row)
-        self.conn.execute(f"INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})", row)
-        self._tick()
+    def _add(self, statement: str, row: dict) -> None:
+        self._rows.append((statement, row))
+        if len(self._rows) >= self.BATCH:
+            self.flush()
 
-    def _insert(self, table: str, row: dict) -> None:
-        cols = ", ".join(row)
-        marks = ", ".join(f":{key}" for key in row)
-        self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", row)
-        self._tick()
+    def flush(self) -> None:
+        rows, self._rows = self._rows, []
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end == len(rows) or rows[end][0] != rows[start][0]:
+                self.conn.executemany(rows[start][0], [row for _, row in rows[start:end]])
+                start = end
+        self.conn.commit()
 
-    def _tick(self, force: bool = False) -> None:
-        self._pending += 1
-        if force or self._pending >= 50:
-            self.conn.commit()
-            self._pending = 0
+
+def _statement(verb: str, table: str, row: dict) -> str:
+    return f"{verb} INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + key for key in row)})"
 
 
 class CrawlReader:

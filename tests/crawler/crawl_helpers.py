@@ -12,12 +12,12 @@ from reports.scoring import load_profile
 from tests.conftest import ROOT
 
 
-def run_crawl(url: str, out: Path, columns: dict | None = None, **limits) -> Path:
+def run_crawl(url: str, out: Path, columns: dict | None = None, job_extra: dict | None = None, **limits) -> Path:
     """`python -m crawler.run` with a job like the pipeline's; returns the snapshot path."""
     crawl = {"max_pages": 500, "max_depth": 4, "render": False, "robots": False, "timeout_s": 10,
              "concurrency_per_host": 8, "max_duration_s": 300, **limits}
     job = {"site": "t", "url": url, "snapshot": str(out / "snapshot.sqlite"), "fast": True, "nameserver": None,
-           "thresholds": load_profile().thresholds, "crawl": crawl, "columns": columns}
+           "thresholds": load_profile().thresholds, "crawl": crawl, "columns": columns, **(job_extra or {})}
     (out / "job.json").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "crawler.run", str(out / "job.json")], cwd=ROOT, check=True, timeout=600)
     return out / "snapshot.sqlite"
