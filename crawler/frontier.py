@@ -43,9 +43,11 @@ def fingerprint(url: str) -> int:
 
 
 def list_key(url: str) -> str:
-    """The column a list page belongs to: its directory, with the query dropped."""
-    path = urlsplit(url).path or "/"
-    return path[: path.rfind("/") + 1]
+    """The column a list page belongs to: its directory, with the query dropped (a list addressed by a
+    fragment, gkmlpt's index#7001, keeps it: each category is a column of its own)."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return path[: path.rfind("/") + 1] + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def list_page_number(url: str) -> int:
@@ -147,6 +149,15 @@ class Frontier:
         if named:  # an article the checks look for by name (a guide published as one item)
             return NAMED - depth, column_key
         return (NAMED_ITEM if column.named else ITEM) - min(rank, MAX_RANK), column_key
+
+    def list_page_priority(self, list_url: str, number: int) -> int:
+        """Priority of the `number`-th page (1-based) of a list a platform serves through an API: the first
+        with the column pages, further ones ranked among the column's items like further list pages."""
+        if number <= 1:
+            return SECTION
+        column = self._column(list_url)
+        column.items_seen += 1
+        return (NAMED_ITEM if column.named else ITEM) - min((number - 1) * ITEMS_PER_LIST_PAGE, MAX_RANK)
 
     def _column(self, url: str, named: bool = False) -> Column:
         key = list_key(url)

@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler import extract, platforms
-from crawler.frontier import SECTION, SHALLOWER, Frontier, Vocabulary
+from crawler.frontier import SHALLOWER, Frontier, Vocabulary
 from crawler.render_policy import render_reason
 
 NOT_PAGES = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|webp|css|js|mp3|mp4|avi|flv|swf|woff2?|ttf)$", re.I)
@@ -163,8 +163,8 @@ class PortalSpider(scrapy.Spider):
             return
         # A list page before the items it lists: the column is read whole before the budget is spent.
         yield scrapy.Request(fetch.url, callback=self.parse_list, errback=self.failed, dont_filter=True,
-                             priority=SECTION - depth, meta={"gs_depth": depth, "referrer": referrer, "list": fetch,
-                                                             "started": time.monotonic()})
+                             priority=self.frontier.list_page_priority(fetch.list_url, fetch.page) - depth,
+                             meta={"gs_depth": depth, "referrer": referrer, "list": fetch, "started": time.monotonic()})
 
     def parse_list(self, response):
         fetch, depth = response.meta["list"], response.meta["gs_depth"]

@@ -14,7 +14,8 @@ class BareSpider(scrapy.Spider):
     def __init__(self, url: str, **kwargs):
         super().__init__(**kwargs)
         self.start_urls = [url]
-        self.links = LinkExtractor(allow_domains=[urlsplit(url).hostname])
+        self.allowed_domains = [urlsplit(url).hostname]  # Scrapy's offsite middleware keeps the crawl on the site
+        self.links = LinkExtractor()
         self.pages = 0
 
     def parse(self, response):
