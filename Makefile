@@ -32,8 +32,10 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 # Speed and memory figures (ratios within one run); never part of `make test`.
+# BENCH_PAGES sizes the generated portal of bench/crawl_peers.py (e.g. make bench BENCH_PAGES=20000).
+BENCH_PAGES ?= 2000
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/*.py; do echo "== $$script"; BENCH_PAGES=$(BENCH_PAGES) $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf var/runs var/demo

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import time
 from datetime import datetime, timezone
@@ -19,7 +20,7 @@ from scrapy.settings import Settings
 from crawler.lifeline import die_with_parent
 from crawler.probes import dns_probe, external_links, https_probe, ipv6, search_probe
 from crawler.settings import AUTOTHROTTLE_START_DELAY
-from crawler.snapshot import SnapshotWriter
+from crawler.snapshot import PreviousSnapshot, SnapshotWriter
 from crawler.spiders.portal import PortalSpider
 
 
@@ -74,11 +75,15 @@ def run(job: dict) -> int:
     settings.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log_file")))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
+    previous = open_previous(job)
     process.crawl(
         crawler, start_url=job["url"], max_pages=job["crawl"]["max_pages"],
         max_depth=job["crawl"]["max_depth"], render=job["crawl"]["render"], columns=job.get("columns"),
+        previous=previous,
     )
     process.start()
+    if previous is not None:
+        previous.close()
 
     stats = crawler.stats.get_stats() if crawler.stats else {}
     writer = SnapshotWriter(job["snapshot"])
@@ -93,10 +98,24 @@ def run(job: dict) -> int:
         duration_s=f"{time.monotonic() - started:.1f}",
         finish_reason=str(stats.get("finish_reason", "")),
         skipped_budget=str(stats.get("govscan/skipped_budget", 0)),
+        carried=str(stats.get("govscan/carried", 0)), previous_snapshot=job.get("previous_snapshot") or "",
         complete="1",
     )
     writer.close()
     return 0
+
+
+def open_previous(job: dict) -> PreviousSnapshot | None:
+    """The previous complete snapshot of the same site, when the job names one that fits; otherwise
+    every page is fetched in full."""
+    path = job.get("previous_snapshot")
+    if not path:
+        return None
+    try:
+        return PreviousSnapshot(path, job["url"])
+    except (ValueError, sqlite3.Error) as exc:
+        logging.getLogger(__name__).warning("full crawl: %s", exc)
+        return None
 
 
 def after_crawl_probes(job: dict) -> list[dict]:

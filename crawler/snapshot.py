@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 SCHEMA_VERSION = "1"
@@ -31,7 +33,9 @@ CREATE TABLE IF NOT EXISTS pages (
     size INTEGER,                  -- body bytes as served
     rendered INTEGER DEFAULT 0,    -- 1 when the HTML is Chromium's DOM after scripts ran
     render_reason TEXT,            -- why it was rendered (crawler/render_policy.py); NULL when not
-    metadata TEXT                  -- JSON: <meta> tags and the document metadata block (发布日期, 文号 …)
+    metadata TEXT,                 -- JSON: <meta> tags and the document metadata block (发布日期, 文号 …)
+    body_hash TEXT,                -- blake2b of the body as served: unchanged next time → carried over
+    carried INTEGER DEFAULT 0      -- 1 when unchanged since the previous snapshot and copied from it
 );
 CREATE TABLE IF NOT EXISTS links (
     source TEXT, target TEXT, anchor TEXT, tag TEXT,
@@ -88,6 +92,10 @@ class SnapshotWriter:
         row["metadata"] = json.dumps(row.get("metadata") or {}, ensure_ascii=False)
         html = row.get("html")
         row["html"] = zlib.compress(html.encode("utf-8")) if html is not None else None
+        self._add(_statement("INSERT OR REPLACE", "pages", row), row)
+
+    def carried_page(self, row: dict) -> None:
+        """A page row copied from the previous snapshot (HTML still compressed, JSON still text)."""
         self._add(_statement("INSERT OR REPLACE", "pages", row), row)
 
     def links(self, rows: list[dict]) -> None:
@@ -158,6 +166,58 @@ class SnapshotWriter:
 
 def _statement(verb: str, table: str, row: dict) -> str:
     return f"{verb} INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + key for key in row)})"
+
+
+def strong_date(last_modified: str, served: str | None) -> bool:
+    """A Last-Modified is a safe validator only when it lies at least a second before the response's
+    Date (RFC 9110 8.8.2.2): a page changed again within that second would otherwise look unchanged."""
+    try:
+        return parsedate_to_datetime(served) - parsedate_to_datetime(last_modified) >= timedelta(seconds=1)
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+class PreviousSnapshot:
+    """The site's previous complete snapshot, read to re-assess it incrementally: conditional request
+    headers per page, and the rows of a page that has not changed since."""
+
+    def __init__(self, path: str | Path, start_url: str):
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}
+        if meta.get("complete") != "1" or meta.get("start_url") != start_url or "body_hash" not in columns:
+            self.db.close()
+            raise ValueError(f"{path}: not a complete snapshot of {start_url} with body hashes")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def conditional_headers(self, url: str) -> dict:
+        """If-None-Match / If-Modified-Since from the validators the page was served with last time."""
+        row = self.db.execute("SELECT headers FROM pages WHERE url = ? AND status = 200", (url,)).fetchone()
+        if not row:
+            return {}
+        headers = {name.lower(): value for name, value in json.loads(row[0] or "{}").items()}
+        if headers.get("etag"):
+            return {"If-None-Match": headers["etag"]}
+        if headers.get("last-modified") and strong_date(headers["last-modified"], headers.get("date")):
+            return {"If-Modified-Since": headers["last-modified"]}
+        return {}
+
+    def body_hash(self, url: str) -> str | None:
+        row = self.db.execute("SELECT body_hash FROM pages WHERE url = ? AND status = 200", (url,)).fetchone()
+        return row[0] if row else None
+
+    def page(self, url: str) -> dict | None:
+        cursor = self.db.execute("SELECT * FROM pages WHERE url = ? AND status = 200", (url,))
+        row = cursor.fetchone()
+        return dict(zip((column[0] for column in cursor.description), row)) if row else None
+
+    def links_from(self, url: str) -> list[dict]:
+        cursor = self.db.execute("SELECT source, target, anchor, tag, internal, context FROM links WHERE source = ? "
+                                 "ORDER BY rowid", (url,))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
 
 
 class CrawlReader:

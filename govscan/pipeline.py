@@ -69,8 +69,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str | None:
-    """Run the crawler in a subprocess; returns a problem description, or None when it finished."""
+def previous_snapshot(history: History, site: Site, out: Path) -> Path | None:
+    """The snapshot of the site's latest complete run (another directory), for an incremental crawl."""
+    for run in reversed(history.runs(site.id)):
+        if run.outcome == OK and run.path and Path(run.path).resolve() != out.resolve():
+            snapshot = Path(run.path) / "snapshot.sqlite"
+            return snapshot if snapshot.exists() else None
+    return None
+
+
+def crawl(site: Site, options: Options, snapshot: Path, log_file: Path, previous: Path | None = None) -> str | None:
+    """Run the crawler in a subprocess; returns a problem description, or None when it finished.
+    With `previous`, unchanged pages are carried over from that snapshot (conditional requests)."""
     limits = site.crawl.model_dump()
     if options.max_pages:
         limits["max_pages"] = options.max_pages
@@ -85,6 +95,7 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path) -> str |
         "thresholds": load_profile(options.profile).thresholds,
         # the column names and slugs the checks look for, so the crawl fetches those columns first
         "columns": {name: asdict(concept) for name, concept in COLUMNS.items()},
+        "previous_snapshot": str(previous) if previous else None,
         # Loopback servers (demo, tests) need no politeness delays.
         "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
     }
@@ -271,7 +282,7 @@ def assess(site: Site, options: Options, history: History | None = None, night: 
         for stale in (snapshot, out / "crawl.log"):
             stale.unlink(missing_ok=True)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        problem = crawl(site, options, snapshot, out / "crawl.log")
+        problem = crawl(site, options, snapshot, out / "crawl.log", previous_snapshot(history, site, out))
         if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
             create_snapshot(snapshot).close()
         copy_availability_probes(site, snapshot, options, out / "crawl.log")

@@ -10,6 +10,9 @@ need=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 # Word 97–2003 / WPS attachments are read for personal data through antiword.
 [ -x /usr/bin/antiword ] || need+=(antiword)
+# `make bench` serves its generated portal with nginx and times LinkChecker beside govscan.
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -x /usr/bin/linkchecker ] || need+=(linkchecker)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -4,8 +4,10 @@ failure. It never judges."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
+import zlib
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -16,6 +18,7 @@ from scrapy.http import TextResponse
 from crawler import extract, platforms
 from crawler.frontier import SHALLOWER, Frontier, Vocabulary
 from crawler.render_policy import render_reason
+from crawler.snapshot import PreviousSnapshot
 
 NOT_PAGES = re.compile(r"\.(?:jpe?g|png|gif|bmp|svg|ico|webp|css|js|mp3|mp4|avi|flv|swf|woff2?|ttf)$", re.I)
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
@@ -33,7 +36,7 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, start_url: str, max_pages: int = 500, max_depth: int = 4, render: bool = True,
-                 columns: dict | None = None, **kwargs):
+                 columns: dict | None = None, previous: PreviousSnapshot | None = None, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.host = (urlsplit(start_url).hostname or "").lower()
@@ -48,6 +51,8 @@ class PortalSpider(scrapy.Spider):
         self.admitted = 0        # pages let through to the downloader (PageBudgetMiddleware)
         self.skipped_budget = 0  # links and queued requests the budget left unfetched
         self.lists = platforms.ListBook()
+        self.previous = previous  # the site's previous complete snapshot: re-assess incrementally
+        self.carried = 0
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -62,8 +67,10 @@ class PortalSpider(scrapy.Spider):
     def _request(self, url: str, depth: int, referrer: str | None, priority: int = 0, **meta):
         # gs_depth is ours: Scrapy's DepthMiddleware rewrites meta["depth"] from the parent response.
         # Redirects and retries copy the meta, so they keep the depth of the request that caused them.
+        known = self.previous is not None and not meta.get("playwright")
         return scrapy.Request(
             url,
+            headers=self.previous.conditional_headers(url) if known else None,
             callback=self.parse,
             errback=self.failed,
             priority=priority,
@@ -107,6 +114,14 @@ class PortalSpider(scrapy.Spider):
             yield self._attachment(response, url, kind, content_type, meta)
             return
 
+        body_hash = hashlib.blake2b(response.body, digest_size=16).hexdigest()
+        if self.previous is not None and not meta.get("playwright") and (
+                response.status == 304 or (response.status == 200 and self.previous.body_hash(url) == body_hash)):
+            row = self.previous.page(url)
+            if row is not None:
+                yield from self._carry(url, row, depth, meta)
+                return
+
         html, charset = extract.decode(response.body, response.text, response.encoding)
         parsed = extract.parse_html(html, response.url)
         reading = platforms.read(html, response.url)
@@ -135,6 +150,7 @@ class PortalSpider(scrapy.Spider):
             "rendered": int(bool(meta.get("playwright"))),
             "render_reason": meta.get("render_reason"),
             "metadata": metadata,
+            "body_hash": body_hash,
         }}
 
         links = [(link.target, link.anchor, link.tag, link.context) for link in parsed.links]
@@ -155,6 +171,24 @@ class PortalSpider(scrapy.Spider):
         for fetch in reading.fetches:
             yield from self._list_request(fetch, depth + 1, url)
         yield from self._follow([(target, anchor) for target, anchor, *_ in links], depth + 1, url)
+
+    def _carry(self, url: str, row: dict, depth: int, meta: dict):
+        """An unchanged page (304, or the same body): its rows come from the previous snapshot instead of
+        a parse; its links are followed as if it had been parsed, so the new snapshot is complete."""
+        self.carried += 1
+        row.update(fetched_at=now(), elapsed_ms=int((time.monotonic() - meta.get("started", time.monotonic())) * 1000),
+                   depth=depth, referrer=meta.get("referrer"), carried=1)
+        yield {"kind": "carried_page", "row": row}
+        links = self.previous.links_from(url)
+        yield {"kind": "links", "rows": [{**link, "level": depth + 1} for link in links]}
+        self.frontier.fetched(url, meta.get("gs_column"))
+        if depth >= self.max_depth:
+            return
+        # lists a platform serves through an API are not in the page's links: read them from its HTML again
+        html = zlib.decompress(row["html"]).decode("utf-8") if row["html"] else ""
+        for fetch in platforms.read(html, row["final_url"] or url).fetches:
+            yield from self._list_request(fetch, depth + 1, url)
+        yield from self._follow([(link["target"], link["anchor"]) for link in links], depth + 1, url)
 
     # -- lists a platform serves through an API (crawler/platforms) --------------------------
 
@@ -231,6 +265,7 @@ class PortalSpider(scrapy.Spider):
 
     def closed(self, reason):
         self.crawler.stats.set_value("govscan/skipped_budget", self.skipped_budget)
+        self.crawler.stats.set_value("govscan/carried", self.carried)
 
 
 class PageBudgetMiddleware:
