@@ -102,9 +102,6 @@ class Frontier:
         self.parsed: set[int] = set()          # pages whose links are recorded in the snapshot
         self.columns: dict[str, Column] = {}
 
-    def seen(self, url: str) -> bool:
-        return fingerprint(url) in self.depth
-
     def add_start(self, url: str) -> None:
         self.depth[fingerprint(url)] = 0
 

@@ -16,7 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler import extract, platforms
-from crawler.frontier import SHALLOWER, Frontier, Vocabulary
+from crawler.frontier import SHALLOWER, Frontier, Vocabulary, list_key
 from crawler.render_policy import render_reason
 from crawler.snapshot import PreviousSnapshot
 
@@ -198,10 +198,12 @@ class PortalSpider(scrapy.Spider):
         # A list page before the items it lists: the column is read whole before the budget is spent.
         yield scrapy.Request(fetch.url, callback=self.parse_list, errback=self.failed, dont_filter=True,
                              priority=self.frontier.list_page_priority(fetch.list_url, fetch.page) - depth,
-                             meta={"gs_depth": depth, "referrer": referrer, "list": fetch, "started": time.monotonic()})
+                             meta={"gs_depth": depth, "referrer": referrer, "list": fetch, "started": time.monotonic(),
+                                   "gs_column": list_key(fetch.list_url) if fetch.page > 1 else None})
 
     def parse_list(self, response):
         fetch, depth = response.meta["list"], response.meta["gs_depth"]
+        self.frontier.fetched(fetch.url, response.meta.get("gs_column"))
         found = platforms.read_list(fetch, response.text) if response.status < 400 else None
         total, rows, more = found or (None, [], [])
         state = self.lists.record(fetch, response.status, total, len(rows), readable=found is not None)
