@@ -78,6 +78,10 @@ class SnapshotWriter:
 
     def __init__(self, path: str | Path):
         self.conn = connect(path)
+        # no fsync per batch: a killed crawler still leaves every committed batch (the OS holds them);
+        # only a power cut mid-crawl could cost the file, and such a crawl is repeated anyway
+        self.conn.commit()
+        self.conn.execute("PRAGMA synchronous = OFF")
         self._rows: list[tuple[str, dict]] = []   # (statement, row) in arrival order
 
     def set_meta(self, **values) -> None:
@@ -134,7 +138,7 @@ class SnapshotWriter:
         while True:
             added = conn.execute(
                 "INSERT OR IGNORE INTO bfs SELECT DISTINCT l.target, ? FROM bfs b JOIN links l ON l.source = b.url "
-                "WHERE b.depth = ? AND l.target IN (SELECT url FROM pages)", (level + 1, level)).rowcount
+                "WHERE b.depth = ? AND EXISTS (SELECT 1 FROM pages p WHERE p.url = l.target)", (level + 1, level)).rowcount
             if not added:
                 break
             level += 1

@@ -287,6 +287,7 @@ class PageBudgetMiddleware:
         meta = request.meta
         if "gs_depth" not in meta or meta.get("gs_admitted") or meta.get("playwright"):
             return None  # robots.txt, or a page already admitted
+        meta["started"] = time.monotonic()  # elapsed_ms is the download, not the wait in the queue
         if spider.admitted >= spider.max_pages:
             meta["gs_over_budget"] = True
             raise IgnoreRequest("page budget spent")
