@@ -29,7 +29,7 @@ from crawler.lifeline import PARENT_ENV
 from crawler.probes.dns_probe import host_rules
 from crawler.snapshot import SnapshotWriter, connect as create_snapshot
 from govscan.config import Site
-from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
+from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History, HistoryUnavailable
 from govscan.reviews import review_hook
 from govscan.runs import HistoryDeferred, RunLedger
 from reports.render import write_outputs
@@ -69,9 +69,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def previous_snapshot(history: History, site: Site, out: Path) -> Path | None:
-    """The snapshot of the site's latest complete run (another directory), for an incremental crawl."""
-    for run in reversed(history.runs(site.id)):
+def previous_snapshot(history: History | None, site: Site, out: Path) -> Path | None:
+    """The snapshot of the site's latest complete run (another directory), for an incremental crawl;
+    none without a usable history (the crawl is then a full one)."""
+    if history is None:
+        return None
+    try:
+        runs = history.runs(site.id)
+    except HistoryUnavailable:
+        return None
+    for run in reversed(runs):
         if run.outcome == OK and run.path and Path(run.path).resolve() != out.resolve():
             snapshot = Path(run.path) / "snapshot.sqlite"
             return snapshot if snapshot.exists() else None
@@ -282,7 +289,7 @@ def assess(site: Site, options: Options, history: History | None = None, night: 
         for stale in (snapshot, out / "crawl.log"):
             stale.unlink(missing_ok=True)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        problem = crawl(site, options, snapshot, out / "crawl.log", previous_snapshot(history, site, out))
+        problem = crawl(site, options, snapshot, out / "crawl.log", previous_snapshot(ledger.history if ledger.recorded_start else None, site, out))
         if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
             create_snapshot(snapshot).close()
         copy_availability_probes(site, snapshot, options, out / "crawl.log")
