@@ -5,27 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")  # assessment dates, run dates and nights are Beijing dates
 
 
 class Status(str, Enum):
     PASS = "pass"
     FAIL = "fail"
     WARN = "warn"
-    INFO = "info"
     NOT_APPLICABLE = "not_applicable"
     UNVERIFIABLE = "unverifiable"   # the site could not be examined: never the site's failure
     ERROR = "error"                 # our own bug: the run goes on and the report says so
-
-
-STATUS_LABELS = {
-    Status.PASS: "合格",
-    Status.FAIL: "不合格",
-    Status.WARN: "需改进",
-    Status.INFO: "提示",
-    Status.NOT_APPLICABLE: "不适用",
-    Status.UNVERIFIABLE: "无法核验",
-    Status.ERROR: "检测程序异常",
-}
 
 
 @dataclass

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
                         select, text, update)
@@ -30,15 +29,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from checks.model import BEIJING
+from reports.statuses import NEEDS_ACTION, RESOLVED
+
 # Outcomes of a run. Only `ok` runs carry findings and are compared with each other.
 # `unassessable`: the home page answered but could not be read as a page (a file, an error status).
 OK, UNREACHABLE, UNASSESSABLE, TIMEOUT, ERROR = "ok", "unreachable", "unassessable", "timeout", "error"
 RUNNING, INTERRUPTED = "running", "interrupted"
 FINISHED = (OK, UNREACHABLE, UNASSESSABLE, TIMEOUT, ERROR)
-NEEDS_ACTION = ("fail", "warn")
 TREND_RUNS = 366  # a year of nightly runs in a scorecard's trend
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # runs are dated in Beijing time
-RESOLVED = ("pass", "info", "not_applicable")
 
 
 # How long a write waits for another process's lock (SQLite) before the database counts as
@@ -183,7 +182,7 @@ def utc(moment: datetime) -> datetime:
 
 def trend_point(run: RunRow) -> dict:
     at = utc(run.started_at)
-    return {"run": run.id, "at": at.isoformat(timespec="seconds"), "date": at.astimezone(SHANGHAI).date().isoformat(),
+    return {"run": run.id, "at": at.isoformat(timespec="seconds"), "date": at.astimezone(BEIJING).date().isoformat(),
             "total": run.total, "grade": run.grade,
             "modules": {module["id"]: module.get("score") for module in run.modules or []}}
 

@@ -12,10 +12,12 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from checks.model import BEIJING
 from govscan.config import Site
-from govscan.history import FINISHED, NEEDS_ACTION, OK, History, trend_point
-from reports.render import SHANGHAI, environment, polyline, trend_scale
+from govscan.history import FINISHED, OK, History, trend_point
+from reports.render import environment, polyline, trend_scale
 from reports.result import write_atomic
+from reports.statuses import NEEDS_ACTION
 
 LEVELS = {"national": "国家级", "province": "省级", "city": "地市级", "district": "区县级",
           "department": "部门", "street": "街道乡镇"}
@@ -81,7 +83,7 @@ def ranking(sites: list[Site], history: History, out_dir: Path) -> list[tuple[st
 
 def index_html(sites: list[Site], history: History, out_dir: Path) -> str:
     return environment().get_template("index.html.j2").render(
-        groups=ranking(sites, history, out_dir), generated=datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        groups=ranking(sites, history, out_dir), generated=datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M"),
         spark=(SPARK_WIDTH, SPARK_HEIGHT))
 
 

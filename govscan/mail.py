@@ -21,8 +21,9 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
 
+from checks.model import BEIJING
 from govscan.config import EMAIL_PATTERN, ConfigError
-from reports.render import SHANGHAI, environment, local_time
+from reports.render import environment, local_time
 from reports.review import counted_status
 
 SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -166,7 +167,7 @@ def digest_message(settings: SmtpSettings, night: str, rows: list[dict]) -> Emai
     failed = sum(1 for row in rows if row["outcome"] != "ok")
     subject = f"【政务公开评估】{night} 夜间评估汇总：{len(rows)} 个站点" + (f"，{failed} 个未完成" if failed else "")
     html, text = _render("mail", kind="digest", rows=rows, night=night, failed=failed,
-                         generated=datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+                         generated=datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M"))
     return compose(settings, list(settings.supervisor), subject, html, text)
 
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from checks.model import BEIJING
 from govscan.config import ConfigError, Site, load_targets
 from govscan.history import (ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History,
                              HistoryUnavailable)
 from govscan.mail import Delivery, SmtpSettings, digest_message, scorecard_message, send, smtp_settings
 from govscan.pipeline import Options, assess, new_run_id
 from govscan.runs import read_result, settle_orphans, settle_pending
-from reports.render import SHANGHAI
 
 OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", UNASSESSABLE: "无法评估", TIMEOUT: "超时", ERROR: "出错"}
 log = logging.getLogger("govscan.nightly")
@@ -44,7 +44,7 @@ def default_jobs() -> int:
 
 
 def night_of(moment: datetime | None = None) -> str:
-    return (moment or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date().isoformat()
+    return (moment or datetime.now(BEIJING)).astimezone(BEIJING).date().isoformat()
 
 
 class NightLock:

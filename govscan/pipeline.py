@@ -19,10 +19,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from checks.lexicon import COLUMNS
-from checks.model import Context, Status
+from checks.model import BEIJING, Context, Status
 from checks.registry import all_checks, run_checks
 from checks.snapshot import Snapshot
 from crawler.lifeline import PARENT_ENV
@@ -38,7 +37,6 @@ from reports.scoring import HOME_CHECK, UNASSESSABLE as UNASSESSABLE_GRADE, load
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT_PROBLEM = "crawl exceeded its time limit and was stopped"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -177,7 +175,7 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
     snap = Snapshot(snapshot_path)
     try:
         ctx = Context(site_id=site.id, site_name=site.name, site_url=site.url, level=site.level,
-                      today=options.today or datetime.now(SHANGHAI).date(),
+                      today=options.today or datetime.now(BEIJING).date(),
                       # what the crawl did, not what this invocation says: rescore has no --nameserver
                       own_nameserver=bool(snap.meta.get("nameserver")),
                       thresholds=profile.thresholds)
@@ -334,7 +332,7 @@ def rescore(run_dir: Path, options: Options) -> dict:
         run_meta = {"id": run_dir.name, "started_at": meta.get("started_at", ""), "crawl_problem": None}
     options.screenshots = False  # the pages have moved on since the crawl; keep the run's own pictures
     if options.today is None and run_meta["started_at"]:
-        options.today = datetime.fromisoformat(run_meta["started_at"]).astimezone(SHANGHAI).date()
+        options.today = datetime.fromisoformat(run_meta["started_at"]).astimezone(BEIJING).date()
     history = History.open(Path(options.var))  # the assessors' reviews hold for a rescore too
     try:
         return audit_and_report(site, snapshot, run_dir, options, run_meta,

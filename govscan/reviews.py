@@ -16,7 +16,8 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from govscan.history import OK, SHANGHAI, Base, History, RunRow, now, utc
+from checks.model import BEIJING
+from govscan.history import OK, Base, History, RunRow, now, utc
 from reports.review import CONFIRMED, EXCEPTION, KIND_LABELS, OVERTURNED, annotate
 
 KINDS = (CONFIRMED, EXCEPTION, OVERTURNED)
@@ -124,7 +125,7 @@ class Workbench:
             raise ReviewError(f"“{KIND_LABELS[kind]}”必须写明理由")
         if kind == EXCEPTION and until is None:
             raise ReviewError("例外必须注明截止日期")
-        if kind == EXCEPTION and until < datetime.now(SHANGHAI).date():
+        if kind == EXCEPTION and until < datetime.now(BEIJING).date():
             raise ReviewError("例外的截止日期不能早于今天")
         with self._session() as session, session.begin():
             row = ReviewRow(site_id=site_id, check=check, kind=kind, status=status, value=value, run_id=run_id,
@@ -174,7 +175,7 @@ class Workbench:
             query = query.where(RunRow.seq < before_seq)
         with self._session() as session:
             previous = session.scalars(query.order_by(RunRow.seq.desc())).first()
-        since = utc(previous.started_at).astimezone(SHANGHAI).date() if previous else None
+        since = utc(previous.started_at).astimezone(BEIJING).date() if previous else None
         annotate(findings, self.reviews(site_id), today, since)
 
     def rescore_latest(self, site_id: str) -> dict | None:
@@ -192,7 +193,7 @@ class Workbench:
         if result_file is None or not result_file.is_file():
             return None
         result = json.loads(result_file.read_text(encoding="utf-8"))
-        as_of = datetime.fromisoformat(result["run"]["started_at"]).astimezone(SHANGHAI).date()
+        as_of = datetime.fromisoformat(result["run"]["started_at"]).astimezone(BEIJING).date()
         self.apply(site_id, result["findings"], as_of, before_seq=run.seq)
         result["score"] = score(result["findings"], load_profile(result["run"]["profile"]))
         with self._session() as session, session.begin():

@@ -11,21 +11,16 @@ import os
 from datetime import datetime
 from urllib.parse import quote
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from checks.model import BEIJING
 from reports.result import write_atomic
 from reports.review import counted_status
+from reports.statuses import COLOURS, LABELS, NEEDS_ACTION, NOT_CHECKED
 
 TEMPLATES = Path(__file__).with_name("templates")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-STATUS_LABELS = {
-    "pass": "合格", "fail": "不合格", "warn": "需改进", "info": "提示",
-    "not_applicable": "不适用", "unverifiable": "无法核验", "error": "检测异常",
-}
-NEEDS_ACTION = ("fail", "warn")
 
 
 def safe_url(url: str) -> str | None:
@@ -34,7 +29,7 @@ def safe_url(url: str) -> str | None:
 
 def local_time(iso: str) -> str:
     try:
-        return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(iso).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
     except (TypeError, ValueError):
         return iso or ""
 
@@ -67,7 +62,8 @@ def environment() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["local_time"] = local_time
-    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["STATUS_LABELS"] = LABELS
+    env.globals["STATUS_COLOURS"] = COLOURS
     env.globals["finding_url"] = finding_url
     return env
 
@@ -121,7 +117,7 @@ def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
         placed.update(f["check"] for f in items)
         grouped.append((module, items))
     unscored = [f for f in result["findings"] if f["check"] not in placed]
-    counts = {status: sum(1 for f in result["findings"] if f["status"] == status) for status in STATUS_LABELS}
+    counts = {status: sum(1 for f in result["findings"] if f["status"] == status) for status in LABELS}
     return environment().get_template("scorecard.html.j2").render(
         r=result, image=lambda relative: inline_image(relative, base_dir), grouped=grouped, unscored=unscored, counts=counts,
         # failures first: they are what an inspector counts
@@ -129,7 +125,7 @@ def scorecard_html(result: dict, base_dir: Path | None = None) -> str:
                        key=lambda f: counted_status(f) != "fail"),
         excepted=[f for f in result["findings"] if (f.get("review") or {}).get("effect") == "excepted"],
         lapsed=[f for f in result["findings"] if (f.get("review") or {}).get("expired")],
-        not_checked=[f for f in result["findings"] if f["status"] in ("unverifiable", "error")],
+        not_checked=[f for f in result["findings"] if f["status"] in NOT_CHECKED],
         history=result.get("history"), trend=trend_chart(result),
     )
 
@@ -148,7 +144,7 @@ def rectification_rows(result: dict) -> list[dict]:
         rows.append({
             "序号": len(rows) + 1,
             "检查项": finding["title"],
-            "结论": STATUS_LABELS[counted_status(finding)],
+            "结论": LABELS[counted_status(finding)],
             "问题描述": cell(finding["message"]),
             "涉及页面": cell("\n".join(pages[:20])),
             "依据": finding["basis"],

@@ -14,8 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from reports.statuses import CODES
+
 SCHEMA_ID = "govscan.result/1"
-Status = Literal["pass", "fail", "warn", "info", "not_applicable", "unverifiable", "error"]
+Status = Literal[CODES]  # reports/statuses.py
 
 
 class Open(BaseModel):

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from reports.statuses import NEEDS_ACTION
+
 CONFIRMED, EXCEPTION, OVERTURNED = "confirmed", "exception", "overturned"
 KIND_LABELS = {CONFIRMED: "已人工核实", EXCEPTION: "例外", OVERTURNED: "误判"}
-NEEDS_ACTION = ("fail", "warn")
 
 
 def counted_status(finding: dict) -> str:

@@ -9,9 +9,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reports.review import counted_status
+from reports.statuses import SCORABLE
 
 RULEBOOK = Path(__file__).with_name("rulebook.yaml")
-SCORABLE = {"pass", "fail", "warn"}
 # A run whose home page could not be read (down, an error page, a file instead of a page, a redirect
 # to another site, a firewall) examined nothing else: it gets no total and this grade, not 0 points, and stays out of trends.
 HOME_CHECK = "site.reachable"

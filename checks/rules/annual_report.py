@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from checks.columns import find_column
-from checks.common import column_page, publication_date, require_home, require_list_loaded, searched
+from checks.common import column_page, publication_date, require_list_loaded, searched
 from checks.dates import date_from_url, parse_date
 from checks.facts.annual_reports import REPORT_TITLE
 from checks.facts.report_tables import balance_mismatches, compact as _compact, review_mismatches, table_four, table_three
@@ -32,20 +32,25 @@ class Report:
     text: str
     published: date | None
     published_how: str
+    deadline: date
     attached: tuple[str, ...] = ()  # attachments whose text is this report's (the page only points to them)
     html: str = ""                  # the report page's markup, where its tables keep their cells
 
     @property
-    def deadline(self) -> date:
-        return date(self.year + 1, 3, 31) if self.government else date(self.year + 1, 1, 31)
-
-    @property
     def rule(self) -> str:
-        return ("本级人民政府年度报告，应于次年3月31日前发布" if self.government
-                else "政府部门（含办公室、街道乡镇）年度报告，应于次年1月31日前发布")
+        due = f"应于次年{self.deadline.month}月{self.deadline.day}日前发布"
+        return f"本级人民政府年度报告，{due}" if self.government else f"政府部门（含办公室、街道乡镇）年度报告，{due}"
 
     def evidence(self, note: str = "") -> Evidence:
         return Evidence(url=self.url, text=self.title + (f"（{note}）" if note else ""))
+
+
+def deadline(year: int, government: bool, ctx: Context) -> date:
+    """When the report on `year` is due (条例第四十九条): a people's government's and a department's
+    deadlines in the next year are thresholds of annual_report.on_time (31 March, 31 January)."""
+    limits = ctx.thresholds["annual_report.on_time"]
+    whose = "government" if government else "department"
+    return date(year + 1, int(limits[f"{whose}_due_month"]), int(limits[f"{whose}_due_day"]))
 
 
 def is_government(issuer: str) -> bool:
@@ -105,8 +110,10 @@ def _report_from(snap: Snapshot, ctx: Context, url: str, title: str, link: Link 
     else:
         return None
     issuer = issuer or ctx.site_name
-    return Report(int(heading.group(1)), title, url, link.source if link else url, issuer, is_government(issuer),
-                  text, published, how, tuple(attached), page.html if page is not None and not attached else "")
+    year, government = int(heading.group(1)), is_government(issuer)
+    return Report(year, title, url, link.source if link else url, issuer, government, text, published, how,
+                  deadline(year, government, ctx), tuple(attached),
+                  page.html if page is not None and not attached else "")
 
 
 def find_reports(snap: Snapshot, ctx: Context) -> list[Report]:
@@ -143,26 +150,26 @@ def _no_reports(snap: Snapshot) -> None:
 
 
 @check(id="annual_report.latest_present", title="上一年度政府信息公开工作年度报告", basis=BASIS,
-       family="annual_report", remedy="按条例第四十九条在法定时限前发布上一年度政府信息公开工作年度报告，并在年报栏目集中展示。")
+       family="annual_report", remedy="按条例第四十九条在法定时限前发布上一年度政府信息公开工作年度报告，并在年报栏目集中展示。",
+       needs=("home",))
 def latest_present(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     year = ctx.today.year - 1
-    government = ctx.level in GOVERNMENT_LEVELS
-    deadline = date(ctx.today.year, 3, 31) if government else date(ctx.today.year, 1, 31)
-    rule = "本级人民政府年度报告，3月31日前发布" if government else "政府部门年度报告，1月31日前发布"
-    threshold = f"{year}年度报告于{deadline.isoformat()}前发布（{rule}）"
+    government = ctx.level in GOVERNMENT_LEVELS  # the site is a people's government's, not a department's
+    due = deadline(year, government, ctx)
+    rule = f"{'本级人民政府' if government else '政府部门'}年度报告，{due.month}月{due.day}日前发布"
+    threshold = f"{year}年度报告于{due.isoformat()}前发布（{rule}）"
     reports = find_reports(snap, ctx)
     own = [r for r in reports if r.year == year and r.government == government]
-    details = {"year": year, "deadline": deadline.isoformat(), "rule": rule,
+    details = {"year": year, "deadline": due.isoformat(), "rule": rule,
                "years_found": sorted({r.year for r in reports if r.government == government})}
     if own:
         return Finding(Status.PASS, f"已发布{year}年度政府信息公开工作年度报告。", value=f"{year}年度",
                        threshold=threshold, evidence=[own[0].evidence()], details=details)
     if not reports:
         _no_reports(snap)
-    if ctx.today <= deadline:
+    if ctx.today <= due:
         return Finding(Status.NOT_APPLICABLE,
-                       f"尚未到{year}年度报告的发布时限（{deadline.year}年{deadline.month}月{deadline.day}日，{rule}），"
+                       f"尚未到{year}年度报告的发布时限（{due.year}年{due.month}月{due.day}日，{rule}），"
                        f"目前未发布；请注意按时发布。", value="未到时限", threshold=threshold, details=details)
     earlier = [r for r in reports if r.government == government]
     shown = f"最近一份为{earlier[0].year}年度" if earlier else "未找到任何本机关的年度报告"
@@ -174,11 +181,13 @@ def latest_present(snap: Snapshot, ctx: Context) -> Finding:
 
 
 @check(id="annual_report.on_time", title="年度报告按时发布", basis=BASIS, family="annual_report",
-       remedy="本级政府年度报告于每年3月31日前、部门年度报告于每年1月31日前发布，发布日期以网页发布信息为准。")
+       remedy="本级政府年度报告于每年3月31日前、部门年度报告于每年1月31日前发布，发布日期以网页发布信息为准。",
+       needs=("home",))
 def on_time(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     reports = find_reports(snap, ctx)
-    threshold = "本级政府年报次年3月31日前、部门年报次年1月31日前发布"
+    government, department = deadline(0, True, ctx), deadline(0, False, ctx)
+    threshold = (f"本级政府年报次年{government.month}月{government.day}日前、"
+                 f"部门年报次年{department.month}月{department.day}日前发布")
     if not reports:
         _no_reports(snap)
         return Finding(Status.NOT_APPLICABLE, "未找到年度报告，无法判断是否按时发布（见“上一年度年度报告”一项）。",
@@ -336,9 +345,9 @@ def examine(report: Report) -> dict:
 
 @check(id="annual_report.format", title="年度报告格式与数据勾稽", basis=BASIS + "；" + FORMAT_BASIS,
        family="annual_report",
-       remedy="按国家统一格式编写年度报告：一至六部分齐全、顺序一致，使用规定表格，并核对表三“第一项加第二项之和等于第三项加第四项之和”。")
+       remedy="按国家统一格式编写年度报告：一至六部分齐全、顺序一致，使用规定表格，并核对表三“第一项加第二项之和等于第三项加第四项之和”。",
+       needs=("home",))
 def report_format(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     reports = find_reports(snap, ctx)
     threshold = "一至六部分齐全有序；统计表格符合对应年度格式；表三勾稽关系成立"
     if not reports:

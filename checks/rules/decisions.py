@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, published_on, require_home, require_list_loaded, searched
+from checks.common import column_page, published_on, require_list_loaded, searched
 from checks.dates import all_dates
 from checks.facts.items import item_date
 from checks.facts.platform import home_and_platform
@@ -99,9 +99,9 @@ def _consultations(snap: Snapshot, items: list[Link], since: date) -> list[Consu
 
 @check(id="decisions.participation", title="重大行政决策公众参与", family="decisions",
        basis="《2020年政务公开工作要点》（国办发〔2020〕17号）二；《重大行政决策程序暂行条例》（国务院令第713号）",
-       remedy="每年公布重大行政决策事项目录；决策草案公开征求意见并写明起止时间（一般不少于30日）；征求意见结束后公布意见采纳情况及理由。")
+       remedy="每年公布重大行政决策事项目录；决策草案公开征求意见并写明起止时间（一般不少于30日）；征求意见结束后公布意见采纳情况及理由。",
+       needs=("home",))
 def participation(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     limits = ctx.thresholds["decisions.participation"]
     min_days, recent = int(limits["min_window_days"]), int(limits["recent_days"])
     year = ctx.today.year if ctx.today.month >= limits["directory_from_month"] else ctx.today.year - 1

@@ -22,9 +22,10 @@ PLATFORM_BASIS = "《中华人民共和国政府信息公开条例》第二十�
 
 
 @check(id="disclosure.platform", title="政府信息公开平台（专栏）设置", basis=PLATFORM_BASIS, family="disclosure",
-       remedy="在首页显著位置设置名为“政府信息公开”的专栏入口，下设指南、制度、法定主动公开内容、年报四个子栏目。")
+       remedy="在首页显著位置设置名为“政府信息公开”的专栏入口，下设指南、制度、法定主动公开内容、年报四个子栏目。",
+       needs=("home",))
 def platform(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     match = platform_column(snap)
     threshold = "首页设置名为“政府信息公开”的专栏入口"
     if match is None:
@@ -64,9 +65,9 @@ GUIDE_ELEMENTS = {
 
 
 @check(id="disclosure.guide", title="政府信息公开指南", basis="《中华人民共和国政府信息公开条例》第十二条",
-       family="disclosure", remedy="按2019年修订的条例更新指南，补齐分类、编排体系、获取方式及工作机构名称、地址、办公时间、电话、传真、网址等要素。")
+       family="disclosure", remedy="按2019年修订的条例更新指南，补齐分类、编排体系、获取方式及工作机构名称、地址、办公时间、电话、传真、网址等要素。",
+       needs=("home",))
 def guide(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     threshold = "指南载明条例第十二条规定的9项要素，并按2019年修订的条例更新"
     match, page = open_column(snap, "guide", threshold, "未找到政府信息公开指南。",
                               home_and_platform(snap))
@@ -98,9 +99,9 @@ def guide(snap: Snapshot, ctx: Context) -> Finding:
 
 
 @check(id="disclosure.rules", title="政府信息公开制度栏目", basis="国办公开办函〔2019〕61号", family="disclosure",
-       remedy="在政府信息公开专栏下设置“政府信息公开制度”子栏目，发布本机关政府信息公开相关工作制度。")
+       remedy="在政府信息公开专栏下设置“政府信息公开制度”子栏目，发布本机关政府信息公开相关工作制度。",
+       needs=("home",))
 def rules(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     threshold = "设置“政府信息公开制度”子栏目且有内容"
     match, page = open_column(snap, "rules", threshold, "政府信息公开专栏中未设置“政府信息公开制度”子栏目。",
                               home_and_platform(snap))
@@ -118,9 +119,9 @@ def rules(snap: Snapshot, ctx: Context) -> Finding:
 
 @check(id="disclosure.annual_report_column", title="政府信息公开年报栏目",
        basis="国办公开办函〔2019〕61号；《中华人民共和国政府信息公开条例》第四十九条", family="disclosure",
-       remedy="在政府信息公开专栏下设置年报子栏目，集中发布历年政府信息公开工作年度报告。")
+       remedy="在政府信息公开专栏下设置年报子栏目，集中发布历年政府信息公开工作年度报告。",
+       needs=("home",))
 def annual_report_column(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     threshold = "设置年报专栏，集中列出历年政府信息公开工作年度报告"
     match, page = open_column(snap, "annual_report", threshold, "未设置政府信息公开工作年度报告（年报）栏目。",
                               home_and_platform(snap))
@@ -163,9 +164,9 @@ def _coverage(names: list[tuple[str, str, str]], categories: dict) -> dict[str, 
 
 
 @check(id="disclosure.statutory_content", title="法定主动公开内容", basis="《中华人民共和国政府信息公开条例》第二十条、第二十一条",
-       family="disclosure", remedy="在“法定主动公开内容”子栏目下按条例第二十条（设区的市、县级还包括第二十一条）逐类设置栏目并发布相应信息。")
+       family="disclosure", remedy="在“法定主动公开内容”子栏目下按条例第二十条（设区的市、县级还包括第二十一条）逐类设置栏目并发布相应信息。",
+       needs=("home",))
 def statutory_content(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     categories = dict(ART20_CATEGORIES)
     art21 = ctx.level in ("city", "district")
     if art21:
@@ -213,7 +214,7 @@ def standard_catalog(snap: Snapshot, ctx: Context) -> Finding:
     if ctx.level not in ("district", "street"):
         return Finding(Status.NOT_APPLICABLE, "基层政务公开标准目录由县（区）、乡镇（街道）编制，本网站不适用。",
                        threshold=threshold)
-    require_home(snap)
+    require_home(snap)  # after the level: a city's site is not_applicable even when it is down
     match, page = open_column(snap, "standard_catalog", threshold, "未找到基层政务公开标准目录栏目。",
                               home_and_platform(snap))
     evidence = [Evidence(url=match.url, text=match.anchor)]
@@ -329,9 +330,10 @@ def _evidence(area: dict) -> list[Evidence]:
 @check(id="disclosure.key_areas", title="重点领域信息公开", family="disclosure",
        basis="《中华人民共和国政府信息公开条例》第二十、二十一条；《2020年政务公开工作要点》",
        remedy="为财政预决算、公共卫生、政府采购、重大建设项目、公务员招考、公共企事业单位信息公开分别设置栏目，"
-              "及时发布本年度预算、上年度决算和各领域最新信息。")
+              "及时发布本年度预算、上年度决算和各领域最新信息。",
+       needs=("home",))
 def key_areas(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     max_age = int(ctx.thresholds["disclosure.key_areas"]["max_age_days"])
     budget_year, final_year = _finance_years(ctx)
     threshold = (f"{len(AREAS)}个重点领域各有栏目且{max_age}天内有更新；财政预决算含{budget_year}年预算和{final_year}年决算")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checks.common import published_on, require_home
+from checks.common import published_on
 from checks.dates import parse_date
 from checks.facts.documents import REPOST_AFTER_DAYS, page_title
 from checks.facts.security_terms import terms as injected_terms
@@ -109,9 +109,10 @@ def find_plans(snap: Snapshot, ctx: Context) -> list[Plan]:
 
 
 @check(id="emergency.plans", title="应急预案公开", basis=BASIS, family="emergency",
-       remedy="在政府信息公开专栏“应急管理”栏目公开本级突发事件总体应急预案和各类专项应急预案，注明制定机关和日期；转载上级预案时另行标注，不替代本级预案。")
+       remedy="在政府信息公开专栏“应急管理”栏目公开本级突发事件总体应急预案和各类专项应急预案，注明制定机关和日期；转载上级预案时另行标注，不替代本级预案。",
+       needs=("home",))
 def plans(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     found = find_plans(snap, ctx)
     minimum = int(ctx.thresholds["emergency.plans"]["min_special_plans"])
     threshold = f"公开本级总体应急预案及不少于{minimum}个专项应急预案"

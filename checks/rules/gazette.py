@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
-from checks.common import open_page, require_home, require_list_loaded, searched
+from checks.common import open_page, require_list_loaded, searched
 from checks.facts.items import item_date
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -34,9 +34,10 @@ def _mentions(snap: Snapshot) -> list[str]:
 
 @check(id="gazette.published", title="政府公报", family="gazette",
        basis="《国务院办公厅关于〈中共中央办公厅、国务院办公厅关于全面推进政务公开工作的意见〉实施细则》（国办发〔2016〕80号）",
-       remedy="在门户网站设置“政府公报”栏目，按期发布公报（注明期号和日期），并提供公报检索。")
+       remedy="在门户网站设置“政府公报”栏目，按期发布公报（注明期号和日期），并提供公报检索。",
+       needs=("home",))
 def published(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     max_age = int(ctx.thresholds["gazette.published"]["max_age_days"])
     threshold = f"设置政府公报栏目，按期列出公报，最新一期距今不超过{max_age}天"
     match = find_column(snap, "gazette")

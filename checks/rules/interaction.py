@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import open_page, require_home, searched
+from checks.common import open_page, searched
 from checks.dates import parse_date
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -61,9 +61,9 @@ def messages(page: Page) -> list[Message]:
 
 @check(id="interaction.channel", title="互动交流渠道与留言答复", family="interaction",
        basis="《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决：互动回应差",
-       remedy="开设区长信箱等网上咨询建言渠道，公开留言和答复情况，对每条有效留言在3个月内答复。")
+       remedy="开设区长信箱等网上咨询建言渠道，公开留言和答复情况，对每条有效留言在3个月内答复。",
+       needs=("home",))
 def channel(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     limits = ctx.thresholds["interaction.channel"]
     max_wait, window = int(limits["max_wait_days"]), int(limits["window_days"])
     threshold = f"提供网上咨询建言渠道；近{window}天内的留言均在{max_wait}天内答复"

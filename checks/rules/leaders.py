@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from checks.columns import column_items, find_column
-from checks.common import column_page, require_home, require_list_loaded, searched
+from checks.common import column_page, require_list_loaded, searched
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
 from checks.snapshot import Page, Snapshot
@@ -75,9 +75,9 @@ def _division_pages(snap: Snapshot) -> list[Page]:
 
 @check(id="leaders.named", title="领导信息与政务公开分管领导", family="leaders",
        basis="《中华人民共和国政府信息公开条例》第二十条（二）；《2020年政务公开工作要点》六（一）",
-       remedy="设置“领导信息”栏目，公开每位领导的姓名、职务和工作分工；明确一名负责同志分管政务公开工作，并写入工作分工对外公布。")
+       remedy="设置“领导信息”栏目，公开每位领导的姓名、职务和工作分工；明确一名负责同志分管政务公开工作，并写入工作分工对外公布。",
+       needs=("home",))
 def named(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     threshold = "公开领导姓名及工作分工，并明确分管政务公开工作的负责同志"
     match = find_column(snap, "leaders")
     leaders, evidence, looked = [], [], []

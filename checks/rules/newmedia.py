@@ -8,7 +8,7 @@ import re
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import open_page, require_home, require_list_loaded, searched
+from checks.common import open_page, require_list_loaded, searched
 from checks.lexicon import NEW_MEDIA_PLATFORMS
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -63,9 +63,9 @@ def accounts_in_lines(text: str) -> list[dict]:
 
 @check(id="newmedia.listed", title="政务新媒体名录", family="newmedia",
        basis="《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）；《国务院办公厅关于推进政务新媒体健康有序发展的意见》（国办发〔2018〕123号）",
-       remedy="在门户网站设置“政务新媒体”栏目，逐一列明本级政府及部门开设的政务新媒体账号名称、所在平台和主办单位，并及时更新。")
+       remedy="在门户网站设置“政务新媒体”栏目，逐一列明本级政府及部门开设的政务新媒体账号名称、所在平台和主办单位，并及时更新。",
+       needs=("home",))
 def listed(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     threshold = "公开政务新媒体名录，逐一列明账号名称和所在平台"
     match = find_column(snap, "new_media")
     if match is None:

@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from checks.columns import column_items, find_column, normalise
-from checks.common import open_page, publication_date, require_home, require_list_loaded, searched
+from checks.common import open_page, publication_date, require_list_loaded, searched
 from checks.facts.items import item_date
 from checks.facts.portals import service_portal
 from checks.lexicon import BLANK_MARKERS, COLUMNS, PHONE_PATTERN
@@ -59,9 +59,9 @@ def _newest(snap: Snapshot, page: Page, items: list[Link], today: date) -> tuple
 
 @check(id="power.responsibility_list", title="权责清单公开", family="power",
        basis="《2020年政务公开工作要点》（国办发〔2020〕17号）一：更新完善权责清单并按要求公开",
-       remedy="在政府信息公开专栏设置“权责清单”栏目（或链接至广东政务服务网的本级权责清单），并在权责事项调整后及时更新，标注更新日期。")
+       remedy="在政府信息公开专栏设置“权责清单”栏目（或链接至广东政务服务网的本级权责清单），并在权责事项调整后及时更新，标注更新日期。",
+       needs=("home",))
 def responsibility_list(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     max_age = int(ctx.thresholds["power.responsibility_list"]["max_age_days"])
     threshold = f"公开权责清单（本站栏目或链接至政务服务网），{max_age}天内有更新"
     match = find_column(snap, "power_list")
@@ -141,9 +141,9 @@ def known_departments(snap: Snapshot, ctx: Context) -> dict[str, tuple[str, str]
 
 @check(id="power.functions_catalog", title="机构职能公开", family="power",
        basis="《中华人民共和国政府信息公开条例》第二十条（二）；《2020年政务公开工作要点》一：机构职能目录",
-       remedy="在“机构职能”栏目逐一公开各政府工作部门的职能、内设机构、办公地址、办公时间、联系电话和负责人姓名，并保持更新。")
+       remedy="在“机构职能”栏目逐一公开各政府工作部门的职能、内设机构、办公地址、办公时间、联系电话和负责人姓名，并保持更新。",
+       needs=("home",))
 def functions_catalog(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     threshold = "各政府工作部门均公开职能、内设机构、办公地址、办公时间、联系方式、负责人6项"
     match = find_column(snap, "functions")
     known = known_departments(snap, ctx)

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from checks.columns import find_column
-from checks.common import column_page, require_home, searched
+from checks.common import column_page, searched
 from checks.facts.platform import home_and_platform
 from checks.facts.portals import service_portal
 from checks.lexicon import PHONE_PATTERN
@@ -70,9 +70,9 @@ def _guide(snap: Snapshot, sources: list[str]) -> tuple[str, list[Evidence], Unv
 @check(id="request.channel", title="依申请公开渠道与时限", family="request",
        basis="《中华人民共和国政府信息公开条例》第二十七至二十九条、第三十三条；《2020年政务公开工作要点》",
        remedy="在政府信息公开专栏设置“依申请公开”栏目，提供在线申请表或写明信函、数据电文等书面申请方式及受理机构、地址、电话，"
-              "并在指南中载明20个工作日内答复、延长不超过20个工作日的时限。")
+              "并在指南中载明20个工作日内答复、延长不超过20个工作日的时限。",
+       needs=("home",))
 def channel(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     sources = home_and_platform(snap)
     threshold = "提供在线申请或书面申请渠道，载明受理机构、地址、电话及20+20个工作日答复时限"
     match = find_column(snap, "request", sources)

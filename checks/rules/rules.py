@@ -8,7 +8,7 @@ import re
 from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
-from checks.common import open_page, require_home
+from checks.common import open_page
 from checks.facts.documents import Document, documents
 from checks.facts.platform import platform_column
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
@@ -56,9 +56,10 @@ def _downloads(snap: Snapshot, items: list) -> list[str]:
 
 
 @check(id="rules.central_list", title="规章和行政规范性文件集中公开", basis=CENTRAL_BASIS, family="rules",
-       remedy="在政府信息公开专栏设置“规范性文件”栏目，集中发布现行有效的规章和行政规范性文件，提供按标题、文号检索，并提供原文下载。")
+       remedy="在政府信息公开专栏设置“规范性文件”栏目，集中发布现行有效的规章和行政规范性文件，提供按标题、文号检索，并提供原文下载。",
+       needs=("home",))
 def central_list(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     platform = platform_column(snap)
     match = find_column(snap, "normative", [snap.start_url] + ([platform.url] if platform else []))
     threshold = "设置规章、行政规范性文件集中公开栏目，可检索，可下载原文"
@@ -90,9 +91,9 @@ def central_list(snap: Snapshot, ctx: Context) -> Finding:
 
 
 @check(id="rules.validity_marked", title="规范性文件有效性标注", basis="国办发〔2017〕47号《政府网站发展指引》；" + CENTRAL_BASIS,
-       family="rules", remedy="在每件规章、行政规范性文件页面标注有效性（有效、失效、废止、已修改）或有效期，文件修改、废止后及时更新原文标注。")
+       family="rules", remedy="在每件规章、行政规范性文件页面标注有效性（有效、失效、废止、已修改）或有效期，文件修改、废止后及时更新原文标注。",
+       needs=("home",))
 def validity_marked(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     normative = [doc for doc in documents(snap) if doc.normative]
     threshold = "每件规范性文件标注有效性（有效/失效/废止/已修改）或有效期"
     if not normative:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from checks.columns import column_items
-from checks.common import ERROR_WORDS, describe_error, require_home
+from checks.common import ACCESS_DENIED, ERROR_WORDS, describe_error
 from checks.dates import parse_date
 from checks.facts.footer import ID_CODE, read_footer
 from checks.facts.items import item_date
@@ -26,8 +26,6 @@ from checks.snapshot import Link, Page, Snapshot
 
 INDICATORS_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
 VETO_BASIS = INDICATORS_2019 + "单项否决"
-# Statuses that say "not for you" rather than "not there": could not verify, never broken.
-UNVERIFIABLE_STATUS = {401, 403, 407, 429}
 
 
 @check(id="site.reachable", title="本次检测时首页可访问", basis=INDICATORS_2019 + " 单项否决：站点无法访问",
@@ -59,7 +57,7 @@ def reachable(snap: Snapshot, ctx: Context) -> Finding:
         return Finding(Status.FAIL, f"本次检测时网站首页返回的不是网页（{kind}），浏览器会下载文件而不显示首页。",
                        value=f"非网页（{kind}）", threshold=threshold, evidence=evidence,
                        details={"content_type": kind})
-    if home.status in UNVERIFIABLE_STATUS:
+    if home.status in ACCESS_DENIED:
         # Government WAFs block scanners by User-Agent or rate; a visitor may still get through.
         raise Unverifiable(f"网站拒绝了检测程序的访问（HTTP {home.status}），可能为防火墙拦截，无法判断普通访客能否访问。")
     if not home.ok:
@@ -120,12 +118,13 @@ IDENTIFIERS = ("党政机关网站标识", "网站标识码", "ICP备案编号",
 
 
 @check(id="site.identity", title="页面底部功能区标识", basis="国办发〔2017〕47号《政府网站发展指引》；" + INDICATORS_2019,
-       family="site", remedy="在所有页面底部统一展示党政机关网站标识、网站标识码、ICP备案号、公安机关备案号、主办单位、联系方式和“我为政府网站找错”入口。")
+       family="site", remedy="在所有页面底部统一展示党政机关网站标识、网站标识码、ICP备案号、公安机关备案号、主办单位、联系方式和“我为政府网站找错”入口。",
+       needs=("home",))
 def identity(snap: Snapshot, ctx: Context) -> Finding:
     """Judged from the home page's own markup (and the frames it could read). Only a footer that is
     itself in a frame or a script the crawl could not read makes missing items unverifiable; an
     unrelated frame (a weather widget) does not."""
-    home = require_home(snap)
+    home = snap.home()
     facts = read_footer(home.html, home.text, home.url)
     marks, text, unread = dict(facts.marks), home.text, []
     for url in facts.framed:
@@ -189,7 +188,7 @@ def external_link_outcomes(snap: Snapshot, ctx: Context) -> tuple[list, list, in
         status, error = detail.get("status"), detail.get("error")
         if row["ok"]:
             checked += 1
-        elif status in UNVERIFIABLE_STATUS:
+        elif status in ACCESS_DENIED:
             unverified.append((link, f"外部链接 HTTP {status}"))
         elif status is not None and status >= 400:
             broken.append((link, f"HTTP {status}（外部链接）"))
@@ -226,7 +225,7 @@ def internal_link_outcome(snap: Snapshot, target: str, silent: set[str]) -> tupl
     if outcome.fetched:
         status = outcome.status or 0
         page = snap.page(target)
-        if status in UNVERIFIABLE_STATUS:
+        if status in ACCESS_DENIED:
             return "unverified", f"HTTP {status}（拒绝检测程序访问）"
         if status >= 400:
             return "broken", f"HTTP {status}"
@@ -245,9 +244,10 @@ def internal_link_outcome(snap: Snapshot, target: str, silent: set[str]) -> tupl
 
 
 @check(id="site.broken_links", title="链接可用性（错链、断链）", basis=INDICATORS_2019 + " 功能设计：链接可用性",
-       family="site", remedy="按清单逐一修正或删除无法打开的链接和附件，并定期开展链接检测。")
+       family="site", remedy="按清单逐一修正或删除无法打开的链接和附件，并定期开展链接检测。",
+       needs=("home",))
 def broken_links(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     internal = {}
     for link in snap.links(internal=True):
         if link.tag in ("a", "area", "iframe", "frame"):
@@ -305,16 +305,14 @@ def _certificate_days_left(not_after: str | None, today) -> int | None:
         return None
 
 
-@check(id="site.https", title="HTTPS安全访问（参考项，不计分）", basis="国办发〔2017〕47号《政府网站发展指引》；GB/T 31506-2022",
-       family="site", remedy="部署由可信机构签发的有效证书，开启HTTPS访问，并将HTTP访问自动跳转至HTTPS；证书到期前及时续期。")
+@check(id="site.https", title="HTTPS安全访问", basis="国办发〔2017〕47号《政府网站发展指引》；GB/T 31506-2022",
+       family="site", remedy="部署由可信机构签发的有效证书，开启HTTPS访问，并将HTTP访问自动跳转至HTTPS；证书到期前及时续期。",
+       needs=("home", "probes:https_tls"))
 def https(snap: Snapshot, ctx: Context) -> Finding:
     import json
 
-    require_home(snap)  # a site that is down tells nothing about its HTTPS
     threshold = "提供HTTPS访问，证书有效且可信，HTTP自动跳转HTTPS"
     tls_rows = snap.probes("https_tls")
-    if not tls_rows:
-        raise Unverifiable("未能完成HTTPS检测（域名未能解析），本项无法核验。")
     tls = json.loads(tls_rows[0]["detail"])
     evidence = [Evidence(url="https://" + tls_rows[0]["target"], text=tls.get("message") or tls.get("version", ""))]
     if not tls["ok"]:
@@ -343,14 +341,13 @@ _SEARCH_UNREACHED = {"no_address", "timeout", "no_route", "network"}
 
 
 @check(id="site.search", title="站内搜索可用", basis=INDICATORS_2019 + " 功能设计：站内搜索", family="site",
-       remedy="提供覆盖全站的站内搜索，确保新发布的信息能及时被检索到，并按栏目、时间分类展示结果。")
+       remedy="提供覆盖全站的站内搜索，确保新发布的信息能及时被检索到，并按栏目、时间分类展示结果。",
+       needs=("home", "probes:search"))
 def search(snap: Snapshot, ctx: Context) -> Finding:
     import json
 
-    home = require_home(snap)
+    home = snap.home()
     rows = snap.probes("search")
-    if not rows:
-        raise Unverifiable("本次未进行站内搜索检测。")
     probe = json.loads(rows[0]["detail"])
     threshold = "用近期发布信息的完整标题检索，结果中能找到该信息"
     if not probe["forms"]:
@@ -388,9 +385,10 @@ MIN_OWN_TEXT = 40  # characters of its own a page needs to be content rather tha
 
 
 @check(id="site.home_updated", title="首页信息更新", basis=VETO_BASIS + "：首页不更新", family="site",
-       remedy="及时在首页发布本地区、本部门的动态和信息，并标注发布时间。")
+       remedy="及时在首页发布本地区、本部门的动态和信息，并标注发布时间。",
+       needs=("home",))
 def home_updated(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     limit = int(ctx.thresholds["site.home_updated"]["max_age_days"])
     threshold = f"首页最新信息发布时间距检测日不超过{limit}天"
     dated = [(item_date(snap, link, ctx.today), link) for link in snap.links_from(home.url) if link.internal and link.anchor]
@@ -452,9 +450,9 @@ def update_class(column: Column) -> str | None:
 
 
 @check(id="site.columns_updated", title="栏目信息更新", basis=VETO_BASIS + "：栏目不更新", family="site",
-       remedy="按栏目类别定期更新：动态要闻类2周内、通知公告和政策文件类6个月内、人事和规划计划类1年内应有新信息；确无内容的栏目应整合或撤销。")
+       remedy="按栏目类别定期更新：动态要闻类2周内、通知公告和政策文件类6个月内、人事和规划计划类1年内应有新信息；确无内容的栏目应整合或撤销。",
+       needs=("home",))
 def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     limits = ctx.thresholds["site.columns_updated"]
     windows = {"news": int(limits["news_days"]), "notice": int(limits["notice_days"]), "plan": int(limits["plan_days"])}
     stale, fresh, checked = [], [], 0
@@ -493,9 +491,10 @@ def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
 
 
 @check(id="site.blank_columns", title="空白栏目", basis=VETO_BASIS + "：空白栏目数量超过(含)5个", family="site",
-       remedy="为空白栏目补充内容；确无内容可发布的栏目应予撤销或整合，不得保留“暂无信息”的空栏目。")
+       remedy="为空白栏目补充内容；确无内容可发布的栏目应予撤销或整合，不得保留“暂无信息”的空栏目。",
+       needs=("home",))
 def blank_columns(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     veto = int(ctx.thresholds["site.blank_columns"]["veto_blank"])
     blank = []
     found = columns(snap)
@@ -528,9 +527,10 @@ def blank_columns(snap: Snapshot, ctx: Context) -> Finding:
 
 @check(id="site.security_content", title="网站内容安全（暗链、违规内容）",
        basis=VETO_BASIS + "：安全、泄密事故等严重问题",
-       family="site", remedy="逐条人工核实：确属被植入的暗链或违规内容应立即删除，排查网站后台和服务器安全漏洞，并留存处置记录。")
+       family="site", remedy="逐条人工核实：确属被植入的暗链或违规内容应立即删除，排查网站后台和服务器安全漏洞，并留存处置记录。",
+       needs=("home",))
 def security_content(snap: Snapshot, ctx: Context) -> Finding:
-    home = require_home(snap)
+    home = snap.home()
     pattern, domains, hidden_min = terms()
     hits: list[dict] = []
     for page in snap.pages():

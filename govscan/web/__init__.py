@@ -20,7 +20,8 @@ from govscan.config import Site
 from govscan.history import History
 from govscan.reviews import Workbench
 from govscan.web.data import Views, local_minute
-from reports.render import STATUS_LABELS, local_time, safe_url
+from reports.render import local_time, safe_url
+from reports.statuses import LABELS as STATUS_LABELS
 
 # Pages are read without any script; styles and images come from this server (screenshots, data: SVG).
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "

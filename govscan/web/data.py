@@ -15,11 +15,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from checks.model import BEIJING
 from govscan.config import Site
-from govscan.history import FINISHED, NEEDS_ACTION, OK, SHANGHAI, FindingRow, History, RunRow, SiteRow, trend_point, utc
+from govscan.history import FINISHED, OK, FindingRow, History, RunRow, SiteRow, trend_point, utc
 from govscan.index import LEVELS, sparkline
-from reports.render import STATUS_LABELS
 from reports.review import counted_status
+from reports.statuses import LABELS as STATUS_LABELS, NEEDS_ACTION
 
 OUTCOME_LABELS = {"ok": "完成", "unreachable": "无法访问", "unassessable": "无法评估", "timeout": "超时",
                   "error": "出错", "running": "进行中", "interrupted": "已中断"}
@@ -29,11 +30,11 @@ RUN_FILES = {"scorecard.html", "result.json", "rectification.csv", "rectificatio
 
 
 def local_date(moment) -> str:
-    return utc(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    return utc(moment).astimezone(BEIJING).strftime("%Y-%m-%d")
 
 
 def local_minute(moment) -> str:
-    return utc(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return utc(moment).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @dataclass

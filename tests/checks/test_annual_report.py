@@ -16,6 +16,7 @@ from checks.model import Context, Status, Unverifiable
 from checks.snapshot import Snapshot
 from crawler.extract import attachment_text, parse_html
 from crawler.snapshot import SnapshotWriter
+from reports.scoring import load_profile
 from demo.site import HOST, build_site
 from tests.real_pages import POLICIES as REAL, POLICY_INDEX as INDEX
 from tests.snapshots import make_snapshot, page_html
@@ -27,7 +28,7 @@ PLATFORM = NAV + "<a href='/zwgk/nb/'>政府信息公开年报</a>"
 
 
 def ctx(today=date(2026, 11, 25), level="district"):
-    return Context("t", GOV, "http://a.test/", level, today)
+    return Context("t", GOV, "http://a.test/", level, today, thresholds=load_profile().thresholds)
 
 
 def table_rows(year: int, carry_out: int = 1) -> list[list]:
@@ -267,7 +268,8 @@ def demo_snapshot(tmp_path_factory):
                            "internal": int(link.target.startswith(base)), "level": 1} for link in parsed.links])
     writer.close()
     snap = Snapshot(root / "snap.sqlite")
-    yield snap, demo.defects()["expect"], Context("demo", demo.SITE_NAME, base + "/", "district", date(2026, 11, 25))
+    yield snap, demo.defects()["expect"], Context("demo", demo.SITE_NAME, base + "/", "district", date(2026, 11, 25),
+                                                  thresholds=load_profile().thresholds)
     snap.close()
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govscan.history import SHANGHAI
+from checks.model import BEIJING as SHANGHAI
 from tests.conftest import ROOT, free_port, govscan
 from tests.web.portals import HOSTILE, Portal, write_portal
 
