@@ -56,7 +56,8 @@ def test_the_guard_sees_the_spellings_it_guards_against():
     climbing = ast.parse("Path(__file__).resolve().parents[2].parent / 'x'").body[0].value.left
     assert levels_up(climbing) == 4
     assert levels_up(ast.parse("Path(__file__).parent").body[0].value) == 1
-    assert any(re.search(p, 'ROOT.parent / "shared" / "fixtures"') for p in OUTSIDE)
+    sample = 'ROOT.parent / "' + 'shared" / "fixtures"'  # built so this file doesn't match itself
+    assert any(re.search(p, sample) for p in OUTSIDE)
 
 
 def test_every_real_fixture_is_listed_in_sources():
