@@ -204,9 +204,6 @@ class Snapshot:
             found += self._links_by_source.get(page.url, ())
         return found
 
-    def links_to(self, url: str) -> list[Link]:
-        return list(self._links_by_target.get(url, ()))
-
     @cached_property
     def chrome_targets(self) -> set[str]:
         """Targets linked from most pages: navigation, header and footer rather than content."""

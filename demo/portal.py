@@ -28,9 +28,6 @@ class RunningDemo:
     def site_root(self) -> Path:
         return self.root / self.host
 
-    def url_for(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
-
 
 @contextlib.contextmanager
 def running(port: int = 0, dns_port: int = 0, today: _dt.date | None = None) -> Iterator[RunningDemo]:

@@ -169,6 +169,51 @@ def validate(targets_file):
     click.echo(f"{targets_file.name}: {len(sites)} sites OK")
 
 
+# -- nightly's terminal display (the orchestration is govscan/nightly.py) ------------------------
+
+def nightly_progress(sites, options):
+    """A bar per site (pages crawled against its page budget) for a person at a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from govscan.nightly import OUTCOME_LABELS, pages_so_far
+
+    bars = Progress(TextColumn("{task.fields[site]:<12}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[state]}"), TimeElapsedColumn(), transient=False)
+    tasks = {site.id: bars.add_task("", site=site.id, state="等待", start=False,
+                                    total=options.max_pages or site.crawl.max_pages) for site in sites}
+
+    def update(nightly, reports: dict) -> None:
+        with nightly.lock:
+            active = dict(nightly.active)
+        for site_id, task in tasks.items():
+            if site_id in reports:
+                bars.update(task, state=OUTCOME_LABELS.get(reports[site_id].outcome, ""),
+                            completed=bars.tasks[task].total)
+                bars.stop_task(task)
+            elif site_id in active:
+                bars.start_task(task)
+                bars.update(task, state="评估中", completed=pages_so_far(active[site_id] / "snapshot.sqlite"))
+
+    return bars, update
+
+
+def nightly_summary(reports: list, digest: str = "—") -> str:
+    from govscan.history import OK
+
+    lines = []
+    for report in reports:
+        score = (report.result or {}).get("score") or {}
+        total = score.get("total")
+        score_text = f"{total:.1f} {score.get('grade')}" if report.outcome == OK and total is not None else "—"
+        lines.append(f"{report.site.id:<14} {report.outcome:<12} {score_text:<12} mail:{report.mail:<14} "
+                     f"{report.path or ''}" + (f"\n{'':<15}{report.error}" if report.error else ""))
+    failed = sum(1 for r in reports if r.outcome != OK)
+    mails = [r.mail for r in reports] + [digest]
+    lines.append(f"{len(reports)} sites, {len(reports) - failed} completed, {failed} failed; "
+                 f"mail: {mails.count('sent')} sent, {mails.count('failed')} failed (digest: {digest})")
+    return "\n".join(lines)
+
+
 @main.command("nightly")
 @click.option("--targets", "targets_file", default="targets.yaml", show_default=True, type=click.Path(path_type=Path))
 @click.option("--sites", "site_ids", help="Comma-separated site ids (default: every site in targets.yaml).")
@@ -182,15 +227,26 @@ def validate(targets_file):
               help="Seconds a crawl may overrun its max_duration_s before it is stopped.")
 def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile, crawl_grace):
     """Assess every site, record history, e-mail each office its scorecard (exit 1 if any site failed)."""
-    from govscan.nightly import run_command
+    from govscan.history import HistoryUnavailable
+    from govscan.nightly import LockBusy, run_command
     from govscan.pipeline import Options
 
     options = Options(var=var_dir, max_pages=max_pages, render=not no_render, profile=profile,
                       crawl_grace_s=crawl_grace)
     try:
-        sys.exit(run_command(targets_file, site_ids, jobs, options))
+        night = run_command(targets_file, site_ids, jobs, options,
+                            progress=nightly_progress if sys.stderr.isatty() else None)
     except ConfigError as exc:
         fail_config(str(exc))
+    except (LockBusy, HistoryUnavailable) as exc:
+        click.echo(f"govscan: {exc}", err=True)
+        sys.exit(75)  # EX_TEMPFAIL: try again later (unfinished runs are settled at the next start)
+    except KeyboardInterrupt:
+        click.echo("govscan: interrupted; unfinished sites are assessed at the next start", err=True)
+        sys.exit(130)
+    click.echo(nightly_summary(night.reports, night.digest))
+    click.echo(f"log: {night.log_file}")
+    sys.exit(1 if night.failed else 0)
 
 
 @main.command("mail")

@@ -274,6 +274,19 @@ def resend_digest(targets_file: Path, var: Path, night: str) -> Delivery:
         history.close()
 
 
+@dataclass
+class Night:
+    """What a finished `govscan nightly` reports back to its command line."""
+
+    reports: list[SiteReport]
+    log_file: Path
+    digest: str = "—"  # the supervisor's digest: sent, failed, elsewhere, or — (none)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.outcome != OK or r.mail == "failed" for r in self.reports) or self.digest == "failed"
+
+
 def setup_logging(var: Path, night: str, tty: bool) -> Path:
     """Always a timestamped log file under <var>/log/; on stderr plain lines unless a terminal shows bars."""
     log_dir = Path(var) / "log"
@@ -290,45 +303,6 @@ def setup_logging(var: Path, night: str, tty: bool) -> Path:
     log.setLevel(logging.INFO)
     log.propagate = False
     return path
-
-
-def rich_progress(sites: list[Site], options: Options):
-    """A bar per site (pages crawled against its page budget) for a person at a terminal."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bars = Progress(TextColumn("{task.fields[site]:<12}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[state]}"), TimeElapsedColumn(), transient=False)
-    tasks = {site.id: bars.add_task("", site=site.id, state="等待", start=False,
-                                    total=options.max_pages or site.crawl.max_pages) for site in sites}
-
-    def update(nightly: Nightly, reports: dict[str, SiteReport]) -> None:
-        with nightly.lock:
-            active = dict(nightly.active)
-        for site_id, task in tasks.items():
-            if site_id in reports:
-                bars.update(task, state=OUTCOME_LABELS.get(reports[site_id].outcome, ""),
-                            completed=bars.tasks[task].total)
-                bars.stop_task(task)
-            elif site_id in active:
-                bars.start_task(task)
-                bars.update(task, state="评估中", completed=pages_so_far(active[site_id] / "snapshot.sqlite"))
-
-    return bars, update
-
-
-def summary(reports: list[SiteReport], digest: str = "—") -> str:
-    lines = []
-    for report in reports:
-        score = (report.result or {}).get("score") or {}
-        total = score.get("total")
-        score_text = f"{total:.1f} {score.get('grade')}" if report.outcome == OK and total is not None else "—"
-        lines.append(f"{report.site.id:<14} {report.outcome:<12} {score_text:<12} mail:{report.mail:<14} "
-                     f"{report.path or ''}" + (f"\n{'':<15}{report.error}" if report.error else ""))
-    failed = sum(1 for r in reports if r.outcome != OK)
-    mails = [r.mail for r in reports] + [digest]
-    lines.append(f"{len(reports)} sites, {len(reports) - failed} completed, {failed} failed; "
-                 f"mail: {mails.count('sent')} sent, {mails.count('failed')} failed (digest: {digest})")
-    return "\n".join(lines)
 
 
 def select_sites(sites: dict[str, Site], ids_text: str | None, label: str) -> list[Site]:
@@ -351,8 +325,12 @@ def write_night_index(sites: list[Site], history: History, var: Path) -> None:
         log.exception("index: could not be written")
 
 
-def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, options: Options) -> int:
-    """Everything `govscan nightly` does; configuration problems raise ConfigError before any crawl."""
+def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, options: Options,
+                progress=None) -> Night:
+    """Everything `govscan nightly` does; configuration problems raise ConfigError before any crawl,
+    LockBusy when another night holds the lock, HistoryUnavailable when the database is locked.
+    `progress(sites, options)`, when given, returns the terminal's live display and its update
+    callback (the command line draws it)."""
     from checks.registry import all_checks
     from reports.scoring import RulebookError, load_profile
 
@@ -364,30 +342,19 @@ def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, opti
     except RulebookError as exc:
         raise ConfigError(str(exc)) from None
     var = Path(options.var)
-    tty = sys.stderr.isatty()
-    try:
-        with NightLock(var):
-            history = History.open(var)
-            nightly = Nightly(sites, var, options, history, smtp, jobs or default_jobs())
-            log_file = setup_logging(var, nightly.night, tty)
-            log.info("night %s: %d sites, %d at once, mail %s", nightly.night, len(sites), nightly.jobs,
-                     "on" if smtp else "off")
-            if tty:
-                bars, update = rich_progress(sites, options)
-                with bars:
-                    reports = nightly.run(update)
-            else:
-                reports = nightly.run()
-            write_night_index(list(all_sites.values()), history, var)
-            history.close()
-    except (LockBusy, HistoryUnavailable) as exc:
-        print(f"govscan: {exc}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: try again later (unfinished runs are settled at the next start)
-    except KeyboardInterrupt:
-        print("govscan: interrupted; unfinished sites are assessed at the next start", file=sys.stderr)
-        return 130
-    print(summary(reports, nightly.digest))
-    print(f"log: {log_file}")
+    with NightLock(var):
+        history = History.open(var)
+        nightly = Nightly(sites, var, options, history, smtp, jobs or default_jobs())
+        log_file = setup_logging(var, nightly.night, tty=progress is not None)
+        log.info("night %s: %d sites, %d at once, mail %s", nightly.night, len(sites), nightly.jobs,
+                 "on" if smtp else "off")
+        if progress is not None:
+            display, update = progress(sites, options)
+            with display:
+                reports = nightly.run(update)
+        else:
+            reports = nightly.run()
+        write_night_index(list(all_sites.values()), history, var)
+        history.close()
     log.info("night %s finished", nightly.night)
-    failed = any(r.outcome != OK or r.mail == "failed" for r in reports) or nightly.digest == "failed"
-    return 1 if failed else 0
+    return Night(reports, log_file, nightly.digest)

@@ -32,8 +32,8 @@ from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREA
 from govscan.reviews import review_hook
 from govscan.runs import HistoryDeferred, RunLedger
 from reports.render import write_outputs
-from reports.result import SCHEMA_ID, write_result
-from reports.scoring import HOME_CHECK, UNASSESSABLE as UNASSESSABLE_GRADE, load_profile, score
+from reports.result import assemble, crawl_summary, finding_entry, write_result
+from reports.scoring import HOME_CHECK, UNASSESSABLE as UNASSESSABLE_GRADE, Profile, load_profile, score
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT_PROBLEM = "crawl exceeded its time limit and was stopped"
@@ -83,7 +83,8 @@ def previous_snapshot(history: History | None, site: Site, out: Path) -> Path | 
     return None
 
 
-def crawl(site: Site, options: Options, snapshot: Path, log_file: Path, previous: Path | None = None) -> str | None:
+def crawl(site: Site, options: Options, profile: Profile, snapshot: Path, log_file: Path,
+          previous: Path | None = None) -> str | None:
     """Run the crawler in a subprocess; returns a problem description, or None when it finished.
     With `previous`, unchanged pages are carried over from that snapshot (conditional requests)."""
     limits = site.crawl.model_dump()
@@ -97,7 +98,7 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path, previous
         "nameserver": nameserver, "log_file": str(log_file), "log_level": options.log_level,
         # the probes' sizes (home attempts, level-3 sample) are the profile's thresholds: handed over
         # here so the crawler needs nothing from the scoring stage
-        "thresholds": load_profile(options.profile).thresholds,
+        "thresholds": profile.thresholds,
         # the column names and slugs the checks look for, so the crawl fetches those columns first
         "columns": {name: asdict(concept) for name, concept in COLUMNS.items()},
         "previous_snapshot": str(previous) if previous else None,
@@ -126,23 +127,6 @@ def crawl(site: Site, options: Options, snapshot: Path, log_file: Path, previous
     return None if code == 0 else f"crawler exited with status {code} (see {log_file.name})"
 
 
-def finding_dict(spec, finding) -> dict:
-    return {
-        "check": spec.id,
-        "status": finding.status.value,
-        "title": spec.title,
-        "message": finding.message,
-        "value": str(finding.value) if finding.value is not None else "",
-        "threshold": finding.threshold,
-        "basis": spec.basis,
-        "evidence": [evidence.as_dict() for evidence in finding.evidence],
-        "family": spec.family,
-        "remedy": spec.remedy,
-        "score": finding.score,
-        "details": finding.details,
-    }
-
-
 def attach_screenshots(findings: list[dict], out: Path, rules: dict[str, str], take_new: bool) -> None:
     """A screenshot of the first page named by each failing or warned finding: taken now, or
     (when re-scoring) the one the run took at crawl time, if any. Checks that declare
@@ -165,13 +149,18 @@ def attach_screenshots(findings: list[dict], out: Path, rules: dict[str, str], t
         evidence["screenshot"] = shots.get(evidence["url"]) or (kept if (out / kept).exists() else "")
 
 
-def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, run_meta: dict,
-                     record: Callable[[dict], dict] | None = None,
+def load_rulebook_profile(options: Options) -> Profile:
+    """The scoring profile, loaded once per run and checked against the registered checks."""
+    return load_profile(options.profile, known_checks=set(all_checks()))
+
+
+def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Options, profile: Profile,
+                     run_meta: dict, record: Callable[[dict], dict | None] | None = None,
                      review: Callable[[list[dict], date], None] | None = None) -> dict:
-    """Stages 2–4 on a saved snapshot. `record` stores the scored run in history and returns its
-    `history` section, before rendering, so the scorecard can show what changed. `review` marks
-    the findings assessors have reviewed (exceptions, overturned verdicts) before scoring."""
-    profile = load_profile(options.profile, known_checks=set(all_checks()))
+    """Stages 2–4 on a saved snapshot: audit, evidence, review, score, assemble, record, render,
+    write. `record` stores the scored run in history and returns its `history` section (None while
+    history is unavailable), before rendering, so the scorecard can show what changed. `review`
+    marks the findings assessors have reviewed (exceptions, overturned verdicts) before scoring."""
     snap = Snapshot(snapshot_path)
     try:
         ctx = Context(site_id=site.id, site_name=site.name, site_url=site.url, level=site.level,
@@ -179,33 +168,16 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
                       # what the crawl did, not what this invocation says: rescore has no --nameserver
                       own_nameserver=bool(snap.meta.get("nameserver")),
                       thresholds=profile.thresholds)
-        findings = [finding_dict(r.spec, r.finding) for r in run_checks(snap, ctx)]
+        findings = [finding_entry(r.spec, r.finding) for r in run_checks(snap, ctx)]
         attach_screenshots(findings, out, host_rules(snap.probes()) if ctx.own_nameserver else {},
                            take_new=options.render and options.screenshots)
-        pages = snap.pages()
-        crawl_info = {
-            "pages": len(pages),
-            "rendered": sum(1 for page in pages if page.rendered),
-            "errors": len(snap.errors()),
-            "duration_s": float(snap.meta.get("duration_s") or 0),
-            "attachments": len(snap.attachments()),
-            "complete": snap.meta.get("complete") == "1",
-            "problem": run_meta.get("crawl_problem"),
-        }
+        crawl_info = crawl_summary(snap, run_meta.get("crawl_problem"))
     finally:
         snap.close()
     if review is not None:
         review(findings, ctx.today)
-    result = {
-        "schema": SCHEMA_ID,
-        "site": {"id": site.id, "name": site.name, "url": site.url, "level": site.level},
-        "run": {"id": run_meta["id"], "started_at": run_meta["started_at"],
-                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "profile": options.profile, "tool": "govscan"},
-        "crawl": crawl_info,
-        "score": score(findings, profile),
-        "findings": findings,
-    }
+    result = assemble(site, run_meta, options.profile, crawl_info, score(findings, profile), findings,
+                      finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     recorded = record(result) if record is not None else None  # None: history unavailable for now
     if recorded is not None:
         result["history"] = recorded
@@ -216,13 +188,13 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
     return result
 
 
-def copy_availability_probes(site: Site, snapshot: Path, options: Options, log_file: Path) -> None:
+def copy_availability_probes(site: Site, snapshot: Path, options: Options, profile: Profile, log_file: Path) -> None:
     """The hourly probes of the last days (history, `govscan probe`) go into the snapshot, so the
     availability check reads them like everything else it judges, and a rescore sees the same.
     Without the database (locked) there are none: the check then says it could not judge."""
     from govscan.history import History, HistoryUnavailable, database_url
 
-    days = int(load_profile(options.profile).thresholds["site.availability"]["days"])
+    days = int(profile.thresholds["site.availability"]["days"])
     since = datetime.now(timezone.utc) - timedelta(days=days)
     try:
         history = History(database_url(Path(options.var)))
@@ -240,6 +212,23 @@ def copy_availability_probes(site: Site, snapshot: Path, options: Options, log_f
                       "elapsed_ms": row.elapsed_ms, "at": row.at.astimezone(timezone.utc).isoformat(timespec="seconds"),
                       "detail": json.dumps({"status": row.status, "error": row.error}, ensure_ascii=False)})
     writer.close()
+
+
+def gather(site: Site, options: Options, profile: Profile, out: Path,
+           previous: Path | None) -> tuple[Path, str | None]:
+    """Stage 1 into a clean run directory: the crawl (incremental against `previous`, the last complete
+    run's snapshot, when there is one), then the week of availability probes copied into its snapshot.
+    Returns the snapshot and the crawl's problem, if any."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
+    snapshot = out / "snapshot.sqlite"
+    for stale in (snapshot, out / "crawl.log"):
+        stale.unlink(missing_ok=True)
+    problem = crawl(site, options, profile, snapshot, out / "crawl.log", previous)
+    if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
+        create_snapshot(snapshot).close()
+    copy_availability_probes(site, snapshot, options, profile, out / "crawl.log")
+    return snapshot, problem
 
 
 def classify(site: Site, out: Path, result: dict) -> tuple[str, str | None]:
@@ -281,17 +270,11 @@ def assess(site: Site, options: Options, history: History | None = None, night: 
         return ledger.finish(outcome, result, error)
 
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
-        snapshot = out / "snapshot.sqlite"
-        for stale in (snapshot, out / "crawl.log"):
-            stale.unlink(missing_ok=True)
+        profile = load_rulebook_profile(options)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        problem = crawl(site, options, snapshot, out / "crawl.log", previous_snapshot(ledger.history if ledger.recorded_start else None, site, out))
-        if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
-            create_snapshot(snapshot).close()
-        copy_availability_probes(site, snapshot, options, out / "crawl.log")
-        result = audit_and_report(site, snapshot, out, options,
+        previous = previous_snapshot(ledger.history if ledger.recorded_start else None, site, out)
+        snapshot, problem = gather(site, options, profile, out, previous)
+        result = audit_and_report(site, snapshot, out, options, profile,
                                   {"id": run_id, "started_at": started, "crawl_problem": problem}, record,
                                   ledger.reviews())
     except BaseException as exc:
@@ -333,9 +316,10 @@ def rescore(run_dir: Path, options: Options) -> dict:
     options.screenshots = False  # the pages have moved on since the crawl; keep the run's own pictures
     if options.today is None and run_meta["started_at"]:
         options.today = datetime.fromisoformat(run_meta["started_at"]).astimezone(BEIJING).date()
+    profile = load_rulebook_profile(options)
     history = History.open(Path(options.var))  # the assessors' reviews hold for a rescore too
     try:
-        return audit_and_report(site, snapshot, run_dir, options, run_meta,
+        return audit_and_report(site, snapshot, run_dir, options, profile, run_meta,
                                 review=review_hook(history, site.id, run_meta["id"]))
     finally:
         history.close()

@@ -147,6 +147,54 @@ def json_schema() -> dict:
     return schema
 
 
+# -- assembly: the stages' outputs into one result ------------------------------------------------
+
+def finding_entry(spec, finding) -> dict:
+    """One check's finding (checks.registry.Result parts) as result.json lists it."""
+    return {
+        "check": spec.id,
+        "status": finding.status.value,
+        "title": spec.title,
+        "message": finding.message,
+        "value": str(finding.value) if finding.value is not None else "",
+        "threshold": finding.threshold,
+        "basis": spec.basis,
+        "evidence": [evidence.as_dict() for evidence in finding.evidence],
+        "family": spec.family,
+        "remedy": spec.remedy,
+        "score": finding.score,
+        "details": finding.details,
+    }
+
+
+def crawl_summary(snap, problem: str | None) -> dict:
+    """The `crawl` object: what the snapshot holds and whether the crawl finished."""
+    pages = snap.pages()
+    return {
+        "pages": len(pages),
+        "rendered": sum(1 for page in pages if page.rendered),
+        "errors": len(snap.errors()),
+        "duration_s": float(snap.meta.get("duration_s") or 0),
+        "attachments": len(snap.attachments()),
+        "complete": snap.meta.get("complete") == "1",
+        "problem": problem,
+    }
+
+
+def assemble(site, run_meta: dict, profile_name: str, crawl: dict, score: dict, findings: list[dict],
+             finished_at: str) -> dict:
+    """result.json without `history` (added once the run is recorded)."""
+    return {
+        "schema": SCHEMA_ID,
+        "site": {"id": site.id, "name": site.name, "url": site.url, "level": site.level},
+        "run": {"id": run_meta["id"], "started_at": run_meta["started_at"], "finished_at": finished_at,
+                "profile": profile_name, "tool": "govscan"},
+        "crawl": crawl,
+        "score": score,
+        "findings": findings,
+    }
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write beside the target and rename: a reader never sees half a file, an interrupted run leaves none."""
     path = Path(path)

@@ -11,6 +11,11 @@ from crawler.snapshot import SnapshotWriter
 SHELL = "<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}</body></html>"
 
 
+def links_to(snap: Snapshot, url: str) -> list:
+    """The links pointing at `url` (no check needs this lookup; tests of the link index do)."""
+    return [link for link in snap.links() if link.target == url]
+
+
 def page_html(body: str, title: str = "页面") -> str:
     return SHELL.format(title=title, body=body)
 

@@ -6,7 +6,7 @@ from checks.rules.disclosure import annual_report_column, guide, platform, rules
 from checks.model import Context, Status, Unverifiable
 from checks.snapshot import Snapshot
 from crawler.snapshot import SnapshotWriter
-from tests.snapshots import make_snapshot, page_html
+from tests.snapshots import links_to, make_snapshot, page_html
 
 import pytest
 
@@ -191,5 +191,5 @@ def test_snapshot_indexes_follow_redirects(tmp_path):
     snap = Snapshot(tmp_path / "r.sqlite")
     assert snap.page("http://a.test/new").url == "http://a.test/old"
     assert [l.target for l in snap.links_from("http://a.test/new")] == ["http://a.test/a"]
-    assert [l.source for l in snap.links_to("http://a.test/a")] == ["http://a.test/old"]
+    assert [l.source for l in links_to(snap, "http://a.test/a")] == ["http://a.test/old"]
     assert snap.page("http://a.test/new").html == "<p>x</p>"  # read on demand
