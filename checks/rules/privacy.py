@@ -4,7 +4,6 @@ and their attachments. Every number in the finding is masked; the raw text stays
 
 from __future__ import annotations
 
-from checks.common import require_home
 from checks.facts.personal_data import DocumentScan, personal_data
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -34,9 +33,9 @@ def _item_details(doc: DocumentScan) -> dict:
 @check(id="privacy.personal_data", title="个人信息保护（身份证号、手机号、银行卡号）", family="privacy", screenshots=False,
        basis="《中华人民共和国个人信息保护法》；国办发〔2020〕17号 四(三)；国办秘函〔2019〕19号 检查指标 单项否决：安全（泄露个人信息）",
        remedy="立即核实所列页面和附件，撤下或遮盖其中的身份证号、手机号、银行卡号（身份证号至少遮盖8位，"
-              "如4405**********123X），公示名单只保留必要信息，并排查同类栏目的其他公示。")
+              "如4405**********123X），公示名单只保留必要信息，并排查同类栏目的其他公示。",
+       needs=("home",))
 def personal_data_exposed(snap: Snapshot, ctx: Context) -> Finding:
-    require_home(snap)
     limits = ctx.thresholds["privacy.personal_data"]
     found = personal_data(snap, ctx.today, limits)
     leaking = [doc for doc in found.documents if doc.items]
