@@ -8,7 +8,7 @@ from checks.model import Context
 from checks.registry import run_checks
 from checks.snapshot import Snapshot
 from crawler.snapshot import SnapshotWriter
-from govscan.pipeline import finding_dict
+from reports.result import finding_entry as finding_dict
 from reports.scoring import load_profile
 
 LINKS = 100_000
