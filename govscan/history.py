@@ -245,6 +245,7 @@ class History:
 
         self.owner = f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
         self._leased = threading.Event()
+        self._leasing = threading.Lock()  # nightly's worker threads share one History
         self._closing = threading.Event()
         self.leases = upgrade
         if upgrade:
@@ -270,9 +271,12 @@ class History:
         """Register this process and keep its lease fresh from a daemon thread until close()."""
         if self._leased.is_set() or not self.leases:
             return
-        with self._session() as session, session.begin():
-            session.merge(OwnerRow(id=self.owner, host=HOST, pid=os.getpid(), heartbeat_at=now()))
-        self._leased.set()
+        with self._leasing:  # two threads' first runs would both insert the owner row
+            if self._leased.is_set():
+                return
+            with self._session() as session, session.begin():
+                session.merge(OwnerRow(id=self.owner, host=HOST, pid=os.getpid(), heartbeat_at=now()))
+            self._leased.set()
         threading.Thread(target=self._beat, name="history-heartbeat", daemon=True).start()
 
     def _beat(self) -> None:
