@@ -21,9 +21,13 @@ from checks.model import Context, Finding, Status, Unverifiable, Verdict
 from checks.snapshot import Snapshot
 
 # What a missing probe kind means, for checks that declare needs=("probes:KIND",).
+IPV6_NOT_PROBED = "本次检测没有进行IPv6探测（快照中没有IPv6探测记录），本项无法核验。"
 PROBES_MISSING = {
     "https_tls": "未能完成HTTPS检测（域名未能解析），本项无法核验。",
     "search": "本次未进行站内搜索检测。",
+    "ipv6_dns": IPV6_NOT_PROBED,
+    "ipv6_home": IPV6_NOT_PROBED,
+    "ipv6_links": IPV6_NOT_PROBED,
 }
 
 

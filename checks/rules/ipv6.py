@@ -6,15 +6,14 @@ a page that says "网站支持IPv6" proves nothing, so page text is never consul
 
 from __future__ import annotations
 
-from checks.common import describe_error, require_home
+from checks.common import describe_error
 from checks.facts.probes import probe_details
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
-from checks.registry import check
+from checks.registry import IPV6_NOT_PROBED, check
 from checks.snapshot import Snapshot
 
 BASIS = ("《2020年政务公开工作要点》（国办发〔2020〕17号）五（三）；"
          "《深入推进IPv6规模部署和应用2023年工作安排》（县级以上政府门户网站全面支持IPv6）")
-NOT_PROBED = "本次检测没有进行IPv6探测（快照中没有IPv6探测记录），本项无法核验。"
 NO_ROUTE = ("运行检测的服务器没有IPv6网络出口，无法从IPv6网络访问网站，本项未能检测，"
             "不计入得分，也不表示网站不支持IPv6。")
 SCOPE_WORDS = {
@@ -29,12 +28,9 @@ FAILURE_WORDS = {
 MAX_EVIDENCE = 30
 
 
-def require_probes(snap: Snapshot) -> dict[str, dict]:
-    """The DNS rows by role (host, apex); Unverifiable when the run made no IPv6 probes."""
-    names = {entry["role"]: entry for entry in probe_details(snap, "ipv6_dns")}
-    if "host" not in names:
-        raise Unverifiable(NOT_PROBED)
-    return names
+def dns_rows(snap: Snapshot) -> dict[str, dict]:
+    """The DNS rows by role (host, apex); checks that read them declare needs=("probes:ipv6_dns",)."""
+    return {entry["role"]: entry for entry in probe_details(snap, "ipv6_dns")}
 
 
 def require_dns_answer(names: dict[str, dict]) -> dict:
@@ -77,9 +73,10 @@ def not_counted(entries: list[dict]) -> str:
 @check(id="ipv6.dns_aaaa", title="IPv6域名解析（AAAA记录）", basis=BASIS + "；国家IPv6发展监测平台：网站域名IPv6解析能力",
        family="ipv6",
        remedy="在域名解析中为网站域名（含不带www的主域名）添加指向公网IPv6地址的AAAA记录，"
-              "并请域名服务商为权威域名服务器配置IPv6地址。")
+              "并请域名服务商为权威域名服务器配置IPv6地址。",
+       needs=("probes:ipv6_dns",))
 def dns_aaaa(snap: Snapshot, ctx: Context) -> Finding:
-    names = require_probes(snap)
+    names = dns_rows(snap)
     host = require_dns_answer(names)
     threshold = "网站域名有公网IPv6地址（AAAA记录）；权威域名服务器支持IPv6"
     evidence = [Evidence(url=snap.start_url or ctx.site_url, text=dns_text(host))]
@@ -125,12 +122,10 @@ def dns_aaaa(snap: Snapshot, ctx: Context) -> Finding:
 
 
 def home_attempts(snap: Snapshot) -> list[dict]:
-    """The IPv6 home-page attempts; Unverifiable when no IPv6 probe was made or this machine has
-    no IPv6 route. A missing AAAA is not unverifiable: the visitor really gets nothing."""
-    require_dns_answer(require_probes(snap))
+    """The IPv6 home-page attempts (declared as needs); Unverifiable when this machine has no IPv6
+    route. A missing AAAA is not unverifiable: the visitor really gets nothing."""
+    require_dns_answer(dns_rows(snap))
     attempts = probe_details(snap, "ipv6_home")
-    if not attempts:
-        raise Unverifiable(NOT_PROBED)
     if all(a["error"] == "no_address" for a in attempts):
         return attempts
     require_route(snap)
@@ -142,7 +137,8 @@ def home_attempts(snap: Snapshot) -> list[dict]:
 @check(id="ipv6.home_reachable", title="首页IPv6可访问性", basis=BASIS + "；国家IPv6发展监测平台：网站首页IPv6访问成功率",
        family="ipv6",
        remedy="在网站服务器、负载均衡或CDN上开通IPv6访问（监听IPv6地址并放通防火墙），"
-              "确保从纯IPv6网络可稳定打开首页。")
+              "确保从纯IPv6网络可稳定打开首页。",
+       needs=("probes:ipv6_dns", "probes:ipv6_home"))
 def home_reachable(snap: Snapshot, ctx: Context) -> Finding:
     attempts = home_attempts(snap)
     rule = ctx.thresholds["ipv6.home_reachable"]
@@ -177,7 +173,8 @@ def home_reachable(snap: Snapshot, ctx: Context) -> Finding:
 
 @check(id="ipv6.content_parity", title="首页IPv6与IPv4内容一致性", basis=BASIS + "；国家IPv6发展监测平台：首页内容IPv6与IPv4一致性",
        family="ipv6",
-       remedy="让IPv6地址指向与IPv4相同的网站服务（同一套内容），不要用单独的“IPv6展示页”或占位页代替。")
+       remedy="让IPv6地址指向与IPv4相同的网站服务（同一套内容），不要用单独的“IPv6展示页”或占位页代替。",
+       needs=("probes:ipv6_dns", "probes:ipv6_home"))
 def content_parity(snap: Snapshot, ctx: Context) -> Finding:
     attempts = home_attempts(snap)
     rule = ctx.thresholds["ipv6.content_parity"]
@@ -230,14 +227,13 @@ def broken_over_ipv4(snap: Snapshot, url: str) -> bool:
 def link_share(snap: Snapshot, ctx: Context, level: int, check_id: str) -> Finding:
     """Share of the level's links that load over IPv6. A portal without AAAA scores 0% here, as the
     national monitoring counts it: every link fails with "no IPv6 address"."""
-    require_dns_answer(require_probes(snap))
-    require_home(snap)
+    require_dns_answer(dns_rows(snap))
     name = {2: "二级链接", 3: "三级链接"}[level]
     rule = ctx.thresholds[check_id]
     threshold = f"{name}通过IPv6可访问的比例≥{rule['min_share']:.0%}"
     summaries = {s["level"]: s for s in probe_details(snap, "ipv6_links")}
-    if level not in summaries:
-        raise Unverifiable(NOT_PROBED)
+    if level not in summaries:  # the links probe stopped before this level
+        raise Unverifiable(IPV6_NOT_PROBED)
     summary = summaries[level]
     probes = [p for p in probe_details(snap, "ipv6_link") if p["level"] == level]
     if not probes:
@@ -279,12 +275,14 @@ def link_share(snap: Snapshot, ctx: Context, level: int, check_id: str) -> Findi
 
 
 @check(id="ipv6.links_level2", title="二级链接IPv6支持率", basis=BASIS + "；国家IPv6发展监测平台：网站二级内链IPv6支持率",
-       family="ipv6", remedy="逐一排查清单中的栏目和页面，使其在IPv6下与IPv4下同样可以打开（常见原因：IPv6未覆盖全部服务器或路径转发规则）。")
+       family="ipv6", remedy="逐一排查清单中的栏目和页面，使其在IPv6下与IPv4下同样可以打开（常见原因：IPv6未覆盖全部服务器或路径转发规则）。",
+       needs=("probes:ipv6_dns", "home", "probes:ipv6_links"))
 def links_level2(snap: Snapshot, ctx: Context) -> Finding:
     return link_share(snap, ctx, 2, "ipv6.links_level2")
 
 
 @check(id="ipv6.links_level3", title="三级链接IPv6支持率", basis=BASIS + "；国家IPv6发展监测平台：网站三级内链IPv6支持率",
-       family="ipv6", remedy="逐一排查清单中的页面，使其在IPv6下与IPv4下同样可以打开（常见原因：子站、附件或旧系统未开通IPv6）。")
+       family="ipv6", remedy="逐一排查清单中的页面，使其在IPv6下与IPv4下同样可以打开（常见原因：子站、附件或旧系统未开通IPv6）。",
+       needs=("probes:ipv6_dns", "home", "probes:ipv6_links"))
 def links_level3(snap: Snapshot, ctx: Context) -> Finding:
     return link_share(snap, ctx, 3, "ipv6.links_level3")
