@@ -96,8 +96,6 @@ def run(job: dict) -> int:
     writer.set_meta(
         finished_at=datetime.now(timezone.utc).isoformat(),
         duration_s=f"{time.monotonic() - started:.1f}",
-        finish_reason=str(stats.get("finish_reason", "")),
-        skipped_budget=str(stats.get("govscan/skipped_budget", 0)),
         carried=str(stats.get("govscan/carried", 0)), previous_snapshot=job.get("previous_snapshot") or "",
         complete="1",
     )

@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 CREATE TABLE IF NOT EXISTS links (
     source TEXT, target TEXT, anchor TEXT, tag TEXT,
-    internal INTEGER, level INTEGER,
+    internal INTEGER,
     context TEXT,                  -- text beside the link in its list row (dates, categories)
     PRIMARY KEY (source, target, anchor, tag)
 );
@@ -104,8 +104,8 @@ class SnapshotWriter:
 
     def links(self, rows: list[dict]) -> None:
         for row in rows:
-            self._add("INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, level, context) "
-                      "VALUES (:source, :target, :anchor, :tag, :internal, :level, :context)", {"context": "", **row})
+            self._add("INSERT OR IGNORE INTO links (source, target, anchor, tag, internal, context) "
+                      "VALUES (:source, :target, :anchor, :tag, :internal, :context)", {"context": "", **row})
 
     def links_from(self, source: str) -> list[tuple[str, str]]:
         """(target, anchor) of the links recorded on a page so far."""
@@ -144,8 +144,6 @@ class SnapshotWriter:
             level += 1
         conn.execute("UPDATE pages SET depth = (SELECT depth FROM bfs WHERE bfs.url = pages.url) "
                      "WHERE url IN (SELECT url FROM bfs)")
-        conn.execute("UPDATE links SET level = (SELECT depth + 1 FROM bfs WHERE bfs.url = links.source) "
-                     "WHERE source IN (SELECT url FROM bfs)")
         conn.execute("DROP TABLE bfs")
         conn.commit()
 

@@ -36,7 +36,7 @@ def make_snapshot(path: Path, pages: dict, start_url: str | None = None, errors:
                      "html": html, "depth": min(depth, 1), "metadata": parsed.metadata, "rendered": 0,
                      "charset": "utf-8"})
         writer.links([{"source": url, "target": link.target, "anchor": link.anchor, "tag": link.tag, "context": link.context,
-                       "internal": int(link.target.split("/")[2] == start_url.split("/")[2]), "level": 1}
+                       "internal": int(link.target.split("/")[2] == start_url.split("/")[2])}
                       for link in parsed.links])
     for url, kind in (errors or {}).items():
         writer.error({"url": url, "kind": kind, "message": kind, "referrer": start_url, "at": ""})

@@ -49,7 +49,6 @@ class PortalSpider(scrapy.Spider):
         self.frontier = Frontier(Vocabulary(columns), self.max_depth)
         self.links_of = None     # source URL → its recorded (target, anchor) links; set by the snapshot pipeline
         self.admitted = 0        # pages let through to the downloader (PageBudgetMiddleware)
-        self.skipped_budget = 0  # links and queued requests the budget left unfetched
         self.lists = platforms.ListBook()
         self.previous = previous  # the site's previous complete snapshot: re-assess incrementally
         self.carried = 0
@@ -157,7 +156,7 @@ class PortalSpider(scrapy.Spider):
         links += reading.links
         yield {"kind": "links", "rows": [
             {"source": url, "target": target, "anchor": anchor, "tag": tag,
-             "internal": int(self.is_internal(target)), "level": depth + 1, "context": context}
+             "internal": int(self.is_internal(target)), "context": context}
             for target, anchor, tag, context in links
         ]}
         if not meta.get("playwright"):
@@ -180,7 +179,7 @@ class PortalSpider(scrapy.Spider):
                    depth=depth, referrer=meta.get("referrer"), carried=1)
         yield {"kind": "carried_page", "row": row}
         links = self.previous.links_from(url)
-        yield {"kind": "links", "rows": [{**link, "level": depth + 1} for link in links]}
+        yield {"kind": "links", "rows": links}
         self.frontier.fetched(url, meta.get("gs_column"))
         if depth >= self.max_depth:
             return
@@ -211,7 +210,7 @@ class PortalSpider(scrapy.Spider):
                                                                now())}
         yield {"kind": "links", "rows": [
             {"source": fetch.list_url, "target": target, "anchor": title, "tag": "a",
-             "internal": int(self.is_internal(target)), "level": depth + 1, "context": context}
+             "internal": int(self.is_internal(target)), "context": context}
             for target, title, context in rows]}
         for page in more:
             yield from self._list_request(page, depth, response.meta["referrer"])
@@ -240,7 +239,6 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         fetch = request.meta.get("list")
         if failure.check(IgnoreRequest) and request.meta.get("gs_over_budget"):
-            self.skipped_budget += 1
             state = self.lists.failure(fetch, "not requested: page budget") if fetch else None
             if state and state.status:  # later pages of a list already recorded: it says it is partial
                 yield {"kind": "page", "row": platforms.list_page_row(fetch.list_url, state, request.meta["gs_depth"],
@@ -266,7 +264,6 @@ class PortalSpider(scrapy.Spider):
         }}
 
     def closed(self, reason):
-        self.crawler.stats.set_value("govscan/skipped_budget", self.skipped_budget)
         self.crawler.stats.set_value("govscan/carried", self.carried)
 
 
