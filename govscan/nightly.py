@@ -23,8 +23,7 @@ from pathlib import Path
 
 from checks.model import BEIJING
 from govscan.config import ConfigError, Site, load_targets
-from govscan.history import (ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History,
-                             HistoryUnavailable)
+from govscan.history import ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
 from govscan.mail import Delivery, SmtpSettings, digest_message, scorecard_message, send, smtp_settings
 from govscan.pipeline import Options, assess, new_run_id
 from govscan.runs import read_result, settle_orphans, settle_pending

@@ -12,8 +12,14 @@ from checks.dates import parse_date
 from checks.model import Context
 from checks.snapshot import Page, Snapshot
 
-# A re-post: published more than this long after it was written (a 2005 plan posted in 2018).
+# A re-post: published more than this long after it was written (a 2005 plan posted in 2018). It says
+# what a document is, not how it is judged: it is a fact of the document, so it lives here.
 REPOST_AFTER_DAYS = 366
+
+
+def is_repost(written: date | None, published: date | None) -> bool:
+    """Written long before it was posted: a re-post of an old document, never a late one."""
+    return bool(written and published and (published - written).days > REPOST_AFTER_DAYS)
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
                            "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
@@ -60,8 +66,7 @@ class Document:
 
     @property
     def reposted(self) -> bool:
-        """Written long before it was posted: a re-post of an old document, never a late one."""
-        return bool(self.written and self.published and (self.published - self.written).days > REPOST_AFTER_DAYS)
+        return is_repost(self.written, self.published)
 
     def in_window(self, ctx: Context) -> bool:
         """Published within the 12 months before the assessment date."""

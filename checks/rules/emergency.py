@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from checks.common import published_on
 from checks.dates import parse_date
-from checks.facts.documents import REPOST_AFTER_DAYS, page_title
+from checks.facts.documents import is_repost, page_title
 from checks.facts.security_terms import terms as injected_terms
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
@@ -73,10 +73,9 @@ class Plan:
     def row(self) -> dict:
         written = parse_date(self.page.document.get("成文日期"))
         published = published_on(self.page)
-        reposted = bool(written and published and (published - written).days > REPOST_AFTER_DAYS)
         return {"url": self.page.url, "name": self.name, "type": self.kind, "owner": self.owner,
                 "region": "".join(self.units), "written": written.isoformat() if written else "",
-                "published": published.isoformat() if published else "", "reposted": reposted, "spam": self.spam}
+                "published": published.isoformat() if published else "", "reposted": is_repost(written, published), "spam": self.spam}
 
 
 def own_unit(ctx: Context) -> str:

@@ -5,27 +5,17 @@ often lists it as a channel) is not the 公报."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
 from checks.common import open_page, require_list_loaded, searched
+from checks.facts.forms import own_search
 from checks.facts.items import item_date
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
-from checks.snapshot import Page, Snapshot
+from checks.snapshot import Snapshot
 
 ISSUE = re.compile(r"第\s*[0-9一二三四五六七八九十]+\s*期|公报")
-
-
-def search_forms(page: Page) -> set[str]:
-    """Paths that the page's text-search forms submit to."""
-    found = set()
-    for form in BeautifulSoup(page.html, "lxml").find_all("form"):
-        if form.find("input", type=lambda kind: kind in (None, "text", "search")):
-            found.add(urlsplit(urljoin(page.final_url, form.get("action") or "")).path)
-    return found
 
 
 def _mentions(snap: Snapshot) -> list[str]:
@@ -50,7 +40,7 @@ def published(snap: Snapshot, ctx: Context) -> Finding:
     evidence = [Evidence(url=match.url, text=f"“{match.anchor}”（位于 {match.source}）")]
     page = open_page(snap, match, threshold)
     issues = [link for link in column_items(snap, page.url) if ISSUE.search(link.anchor)]
-    searchable = bool(search_forms(page) - search_forms(home))  # the site-wide search box is not the 公报's
+    searchable = own_search(snap, page, home, by_path=True)  # the site-wide search box is not the 公报's
     details = {"url": match.url, "issues": len(issues), "searchable": searchable, "newest": None}
     if not issues:
         require_list_loaded(snap, page, match.anchor)

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from checks.columns import find_column
 from checks.common import column_page, searched
+from checks.facts.forms import application_form
 from checks.facts.platform import home_and_platform
 from checks.facts.portals import service_portal
 from checks.lexicon import PHONE_PATTERN
@@ -36,15 +37,6 @@ def clause(text: str, hit: re.Match) -> str:
     start = max(text.rfind(mark, 0, hit.start()) for mark in "。；\n") + 1
     ends = [end for mark in "。；\n" if (end := text.find(mark, hit.end())) != -1]
     return text[start:min(ends, default=len(text))].strip()[:80]
-
-
-def online_form(page: Page) -> bool:
-    """A form to write an application in: a text area or several fields (a search box is one field)."""
-    for form in BeautifulSoup(page.html, "lxml").find_all("form"):
-        fields = form.find_all("input", type=lambda kind: kind in (None, "text", "tel", "email"))
-        if form.find("textarea") or len(fields) >= 3:
-            return True
-    return False
 
 
 def _guide(snap: Snapshot, sources: list[str]) -> tuple[str, list[Evidence], Unverifiable | None]:
@@ -124,7 +116,7 @@ def channel(snap: Snapshot, ctx: Context) -> Finding:
 
 def _online(snap: Snapshot, page: Page) -> dict | None:
     """How the page lets one apply online: its own form, a link to a form, or a service portal."""
-    if online_form(page):
+    if application_form(snap, page):
         return {"how": "本站在线申请表", "url": page.url, "verified": True}
     # The header links the same portal on every page and the crawl keeps one link per source, target
     # and anchor, so the portal counts only where a sentence of the page's own sends applicants there.
@@ -137,7 +129,7 @@ def _online(snap: Snapshot, page: Page) -> dict | None:
     for link in snap.content_links(page.url):
         target = snap.page(link.target) if link.internal else None
         if any(word in link.anchor for word in ONLINE_ANCHORS) and (target is None or target.ok):
-            if target is not None and online_form(target):
+            if target is not None and application_form(snap, target):
                 return {"how": f"在线申请表“{link.anchor.strip()}”", "url": link.target, "verified": True}
             if target is None:
                 return {"how": f"在线申请链接“{link.anchor.strip()}”（未访问）", "url": link.target, "verified": False}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
 
 from checks.columns import column_items, find_column
 from checks.common import open_page
+from checks.facts.forms import own_search
 from checks.facts.documents import Document, documents
 from checks.facts.platform import platform_column
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
@@ -28,19 +28,6 @@ def validity_of(snap: Snapshot, doc: Document) -> str:
 
 
 CENTRAL_BASIS = "国办发〔2020〕17号（2020年政务公开工作要点）；《中华人民共和国政府信息公开条例》第二十四条"
-# Share of the credit per element of the central list (rulebook §9.2 module D: list 3, search+download 2).
-LIST_CREDIT, SEARCH_CREDIT, DOWNLOAD_CREDIT = 0.6, 0.2, 0.2
-
-
-def _forms(html: str) -> set[tuple]:
-    """Each search form as (action, input names): forms repeated on the home page are the site search."""
-    soup = BeautifulSoup(html, "lxml")
-    found = set()
-    for form in soup.find_all("form"):
-        inputs = [tag for tag in form.find_all("input") if (tag.get("type") or "text").lower() in ("text", "search")]
-        if inputs:
-            found.add((form.get("action") or "", tuple(sorted(tag.get("name") or "" for tag in inputs))))
-    return found
 
 
 def _downloads(snap: Snapshot, items: list) -> list[str]:
@@ -75,11 +62,12 @@ def central_list(snap: Snapshot, ctx: Context) -> Finding:
     if not items:
         return Finding(Status.FAIL, f"“{match.anchor}”栏目未列出任何文件。", value="空栏目", threshold=threshold,
                        evidence=evidence)
-    search = bool(_forms(page.html) - _forms(home.html))
+    search = own_search(snap, page, home)
     downloads = _downloads(snap, items)
     evidence += [Evidence(url=url, text="原文下载") for url in downloads[:3]]
     missing = [name for name, present in (("检索功能", search), ("原文下载", bool(downloads))) if not present]
-    score = LIST_CREDIT + SEARCH_CREDIT * search + DOWNLOAD_CREDIT * bool(downloads)
+    credit = ctx.thresholds["rules.central_list"]
+    score = credit["list_credit"] + credit["search_credit"] * search + credit["download_credit"] * bool(downloads)
     details = {"url": match.url, "items": len(items), "search": search, "downloads": len(downloads),
                "missing": missing}
     value = f"{len(items)}条"
