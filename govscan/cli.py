@@ -175,7 +175,8 @@ def nightly_progress(sites, options):
     """A bar per site (pages crawled against its page budget) for a person at a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from govscan.nightly import OUTCOME_LABELS, pages_so_far
+    from govscan.history import OUTCOME_LABELS
+    from govscan.nightly import pages_so_far
 
     bars = Progress(TextColumn("{task.fields[site]:<12}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[state]}"), TimeElapsedColumn(), transient=False)

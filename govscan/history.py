@@ -37,6 +37,9 @@ from reports.statuses import NEEDS_ACTION, RESOLVED
 OK, UNREACHABLE, UNASSESSABLE, TIMEOUT, ERROR = "ok", "unreachable", "unassessable", "timeout", "error"
 RUNNING, INTERRUPTED = "running", "interrupted"
 FINISHED = (OK, UNREACHABLE, UNASSESSABLE, TIMEOUT, ERROR)
+# What a run's outcome is called for a clerk (nightly summary and digest, night index, workbench).
+OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", UNASSESSABLE: "无法评估", TIMEOUT: "超时", ERROR: "出错",
+                  RUNNING: "进行中", INTERRUPTED: "已中断"}
 TREND_RUNS = 366  # a year of nightly runs in a scorecard's trend
 
 

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from checks.model import BEIJING
 from govscan.config import Site
-from govscan.history import FINISHED, OK, History, trend_point
+from govscan.history import FINISHED, OK, OUTCOME_LABELS, History, trend_point
 from reports.render import environment, polyline, trend_scale
 from reports.result import write_atomic
 from reports.statuses import NEEDS_ACTION
 
 LEVELS = {"national": "国家级", "province": "省级", "city": "地市级", "district": "区县级",
           "department": "部门", "street": "街道乡镇"}
-OUTCOMES = {"unreachable": "无法访问", "unassessable": "无法评估", "timeout": "超时", "error": "出错"}
 TREND_RUNS = 30  # the small trend: about a month of nightly runs
 WORST = 3
 SPARK_WIDTH, SPARK_HEIGHT = 120, 24
@@ -50,7 +49,7 @@ def site_entry(site: Site, history: History, out_dir: Path) -> dict:
     entry = {"site": site, "latest": None, "delta": None, "trend": None, "worst": [], "link": None, "problem": None}
     if runs and runs[-1].outcome != OK:
         last = trend_point(runs[-1])
-        entry["problem"] = f"{last['date']} {OUTCOMES.get(runs[-1].outcome, runs[-1].outcome)}"
+        entry["problem"] = f"{last['date']} {OUTCOME_LABELS.get(runs[-1].outcome, runs[-1].outcome)}"
     if not complete:
         return entry
     latest = complete[-1]

@@ -23,12 +23,11 @@ from pathlib import Path
 
 from checks.model import BEIJING
 from govscan.config import ConfigError, Site, load_targets
-from govscan.history import ERROR, FINISHED, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History
+from govscan.history import ERROR, FINISHED, INTERRUPTED, OK, OUTCOME_LABELS, History
 from govscan.mail import Delivery, SmtpSettings, digest_message, scorecard_message, send, smtp_settings
 from govscan.pipeline import Options, assess, new_run_id
 from govscan.runs import read_result, settle_orphans, settle_pending
 
-OUTCOME_LABELS = {OK: "完成", UNREACHABLE: "无法访问", UNASSESSABLE: "无法评估", TIMEOUT: "超时", ERROR: "出错"}
 log = logging.getLogger("govscan.nightly")
 CLAIM_POLL_S = 2.0  # how often a site another nightly is assessing is looked at again
 

@@ -112,6 +112,17 @@ def views() -> Views:
     return current_app.extensions["govscan"]["views"]
 
 
+def site_or_404(site_id: str) -> dict:
+    """A site's page data (summary, runs, trend …), or the request ends in 404."""
+    from flask import abort, current_app
+
+    # not views(): once the views module is imported, the package's name `views` is that module
+    data = current_app.extensions["govscan"]["views"].site(site_id)
+    if data is None:
+        abort(404)
+    return data
+
+
 def workbench() -> Workbench:
     from flask import current_app
 

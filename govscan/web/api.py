@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 
 from govscan.history import trend_point
-from govscan.web import views, workbench
+from govscan.web import site_or_404, views, workbench
 from govscan.web.data import Filters
 from govscan.web.views import pick_pair, run_or_latest
 
@@ -25,18 +25,14 @@ def sites():
 
 @blueprint.route("/sites/<site_id>")
 def site(site_id: str):
-    data = views().site(site_id)
-    if data is None:
-        abort(404)
+    data = site_or_404(site_id)
     return jsonify(site=data["summary"].as_dict(), runs=[run_dict(run) for run in data["runs"]], trend=data["trend"],
                    reviews=workbench().reviews(site_id, in_force=False))
 
 
 @blueprint.route("/sites/<site_id>/compare")
 def compare(site_id: str):
-    data = views().site(site_id)
-    if data is None:
-        abort(404)
+    data = site_or_404(site_id)
     older, newer = pick_pair(site_id, data)
     if older is None or newer is None:
         return jsonify(error="the site needs two complete runs to compare"), 409

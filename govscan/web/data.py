@@ -17,13 +17,11 @@ from sqlalchemy import select
 
 from checks.model import BEIJING
 from govscan.config import Site
-from govscan.history import FINISHED, OK, FindingRow, History, RunRow, SiteRow, trend_point, utc
+from govscan.history import FINISHED, OK, OUTCOME_LABELS, FindingRow, History, RunRow, SiteRow, trend_point, utc
 from govscan.index import LEVELS, sparkline
 from reports.review import counted_status
 from reports.statuses import LABELS as STATUS_LABELS, NEEDS_ACTION
 
-OUTCOME_LABELS = {"ok": "完成", "unreachable": "无法访问", "unassessable": "无法评估", "timeout": "超时",
-                  "error": "出错", "running": "进行中", "interrupted": "已中断"}
 SPARK_RUNS = 30
 SORTS = {"score", "delta", "name", "last"}
 RUN_FILES = {"scorecard.html", "result.json", "rectification.csv", "rectification.xlsx", "crawl.log"}

@@ -8,11 +8,11 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 
-from govscan.history import OK
+from govscan.history import OK, OUTCOME_LABELS
 from govscan.index import LEVELS
 from govscan.reviews import ReviewError
-from govscan.web import SCORECARD_CSP, views, workbench
-from govscan.web.data import OUTCOME_LABELS, Filters, local_date
+from govscan.web import SCORECARD_CSP, site_or_404, views, workbench
+from govscan.web.data import Filters, local_date
 from reports.render import cell, trend_chart
 from reports.review import KIND_LABELS
 
@@ -66,9 +66,7 @@ def sites_export(kind: str):
 
 @blueprint.route("/sites/<site_id>")
 def site(site_id: str):
-    data = views().site(site_id)
-    if data is None:
-        abort(404)
+    data = site_or_404(site_id)
     latest = data["latest"]
     chart = None
     if latest is not None and len(data["trend"]) > 1:
@@ -79,9 +77,7 @@ def site(site_id: str):
 
 @blueprint.route("/sites/<site_id>/compare")
 def compare(site_id: str):
-    data = views().site(site_id)
-    if data is None:
-        abort(404)
+    data = site_or_404(site_id)
     older, newer = pick_pair(site_id, data)
     diff = views().compare(older, newer) if older and newer else None
     return render_template("compare.html", s=data["summary"], data=data, diff=diff, older=older, newer=newer)
