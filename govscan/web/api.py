@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 from govscan.history import trend_point
 from govscan.web import site_or_404, views, workbench
 from govscan.web.data import Filters
-from govscan.web.views import pick_pair, run_or_latest
+from govscan.web.views import finding_or_404, pick_pair
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,10 +41,7 @@ def compare(site_id: str):
 
 @blueprint.route("/sites/<site_id>/findings/<check>")
 def finding(site_id: str, check: str):
-    run = run_or_latest(site_id)
-    detail = views().finding(run, check)
-    if detail is None:
-        abort(404)
+    _, detail = finding_or_404(site_id, check)
     return jsonify(**detail, reviews=workbench().reviews(site_id, check, in_force=False))
 
 

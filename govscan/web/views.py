@@ -107,12 +107,18 @@ def run_or_latest(site_id: str):
     return data["latest_run"]
 
 
-@blueprint.route("/sites/<site_id>/findings/<check>")
-def finding(site_id: str, check: str):
+def finding_or_404(site_id: str, check: str):
+    """The run asked for (or the latest) and its finding of `check`; 404 when either is missing."""
     run = run_or_latest(site_id)
     detail = views().finding(run, check)
     if detail is None:
         abort(404)
+    return run, detail
+
+
+@blueprint.route("/sites/<site_id>/findings/<check>")
+def finding(site_id: str, check: str):
+    run, detail = finding_or_404(site_id, check)
     summary = views().site(site_id)["summary"]
     return render_template("finding.html", s=summary, run=run, d=detail, f=detail["finding"],
                            reviews=workbench().reviews(site_id, check, in_force=False),
