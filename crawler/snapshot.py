@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from contextlib import closing
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -243,3 +244,12 @@ class CrawlReader:
         return [(target, anchor or "", tag, bool(internal), context or "") for target, anchor, tag, internal, context in
                 self.db.execute("SELECT target, anchor, tag, internal, context FROM links WHERE source = ? "
                                 "ORDER BY rowid", (url,))]
+
+
+def pages_so_far(snapshot: Path) -> int:
+    """Pages the crawler has written so far (for the progress bar); 0 while it cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True, timeout=0.2)) as db:  # closed each time
+            return db.execute("SELECT count(*) FROM pages").fetchone()[0]
+    except sqlite3.Error:
+        return 0

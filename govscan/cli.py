@@ -176,7 +176,7 @@ def nightly_progress(sites, options):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from govscan.history import OUTCOME_LABELS
-    from govscan.nightly import pages_so_far
+    from crawler.snapshot import pages_so_far
 
     bars = Progress(TextColumn("{task.fields[site]:<12}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[state]}"), TimeElapsedColumn(), transient=False)

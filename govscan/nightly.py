@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-import sqlite3
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -79,15 +78,6 @@ class SiteReport:
     path: Path | None = None
     result: dict | None = None
     mail: str = "—"
-
-
-def pages_so_far(snapshot: Path) -> int:
-    """Pages the crawler has written so far (for the progress bar); 0 while it cannot be read."""
-    try:
-        with sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True, timeout=0.2) as db:
-            return db.execute("SELECT count(*) FROM pages").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 class Nightly:
