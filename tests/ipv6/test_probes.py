@@ -323,9 +323,9 @@ class _Counting(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
-        with cls.lock:
+        with cls.lock:  # before the body: the client cannot send its next request until it has it
             cls.in_flight -= 1
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
