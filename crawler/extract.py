@@ -284,14 +284,32 @@ def document_metadata(root) -> dict:
             value = fold(_text(sibling, " ", visible=True)) if sibling is not None else ""
         else:
             above = element.getparent()
-            whole = fold(_text(above, " ", visible=True)) if above is not None else ""
-            label_at = whole.find(match.group(1)[-1] + ("：" if "：" in string else ":"))
-            value = whole[label_at + 2:].strip() if label_at >= 0 else ""
+            value = _value_after_label(above, compact) if above is not None else ""
             if len(value) > 120:  # the parent holds more than this one field: not a metadata row
                 value = ""
         if value:
             found[key] = value[:300]
     return found
+
+
+# A text piece that is nothing but a label ("发布机构：", "公开方式：") starts the next field of the block.
+_BARE_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,10}[:：]$")
+
+
+def _value_after_label(container, label: str) -> str:
+    """The text following the label piece (compacted `label`) inside `container`, up to the next label:
+    in a block laid out one row per field, an empty value cell must not take the next rows' text."""
+    pieces = iter(_strings(container, visible=True))
+    for piece in pieces:
+        if _compact(piece) == label:
+            break
+    value = []
+    for piece in pieces:
+        compact = _compact(piece)
+        if _BARE_LABEL.match(compact) or (compact and _LABEL_START.search(piece) and _LABEL_LINE.match(compact)):
+            break
+        value.append(piece)
+    return fold(" ".join(value))
 
 
 def pdf_text(body: bytes) -> str:

@@ -5,7 +5,7 @@ import pytest
 
 from crawler.extract import attachment_type, parse_html
 from crawler.platforms.trs import pagination_urls
-from tests.real_pages import POLICIES, POLICY_INDEX as INDEX
+from tests.real_pages import POLICIES, POLICY_INDEX as INDEX, REAL
 
 
 
@@ -87,3 +87,28 @@ def test_search_forms_are_recorded_but_not_logins_or_comment_forms():
             "<form action='/hdjl/submit'><input name='title'><textarea name='body'></textarea></form>")
     assert parse_html(html, "http://x.test/a/").metadata["forms"] == [
         {"action": "http://x.test/search", "method": "get", "field": "q", "hidden": {"siteid": "44"}}]
+
+
+YICHUN_ARTICLE = REAL / "jiangxi_wanzai_yichun_saved_2023" / "yichun_tjgb_2022_article_saved2023.html"
+
+
+def test_one_row_per_field_block_with_an_empty_doc_number_borrows_nothing():
+    """The real 宜春 metadata block (one <dd> per field) with a 文号 row whose value cell is empty: the
+    following rows (发布机构, 发文日期 …) are theirs, not 文号's."""
+    html = YICHUN_ARTICLE.read_text(encoding="utf-8")
+    url = "https://www.yichun.gov.cn/ycsrmzf/tjgb/202305/36796cdc82d04268913f2884cf2fe579.shtml"
+    as_published = parse_html(html, url).metadata["document"]
+    assert as_published["索引号"] == "014717475N/2023-0040295"
+    assert as_published["发布机构"] == "宜春市统计局"
+    assert "文号" not in as_published
+    empty_row = ('<dd class="addWidth wh">\n\t\t\t\t\t\t\t\t<label><font>文　　号：</font></label>\n'
+                 '\t\t\t\t\t\t\t\t<div class="display-block">\n\t\t\t\t\t\t\t\t</div>\n\t\t\t\t\t\t\t</dd>\n')
+    first_row_after_index = '<dd class="addWidth ReleaseMechanism">'
+    assert first_row_after_index in html
+    with_empty = parse_html(html.replace(first_row_after_index, empty_row + first_row_after_index, 1), url)
+    document = with_empty.metadata["document"]
+    assert "文号" not in document
+    assert (document["索引号"], document["发布机构"]) == ("014717475N/2023-0040295", "宜春市统计局")
+    filled = html.replace(first_row_after_index, empty_row.replace("\n\t\t\t\t\t\t\t\t</div>", "宜府字〔2023〕7号</div>")
+                          + first_row_after_index, 1)
+    assert parse_html(filled, url).metadata["document"]["文号"] == "宜府字〔2023〕7号"
