@@ -39,6 +39,9 @@ def crawl_settings(job: dict) -> Settings:
     if job.get("fast"):  # tests and the demo: loopback servers need no politeness delays
         settings.set("AUTOTHROTTLE_ENABLED", False)
         settings.set("DOWNLOAD_DELAY", 0)
+    if job.get("host_slots"):  # a distributed night: per-host concurrency across all workers (Redis)
+        settings.set("GOVSCAN_HOST_SLOTS", job["host_slots"])
+        settings.set("DOWNLOADER_MIDDLEWARES", {"govscan.distributed.politeness.HostSlotsMiddleware": 950})
     nameserver = job.get("nameserver")
     if nameserver:
         settings.set("GOVSCAN_NAMESERVER", nameserver)
@@ -126,6 +129,8 @@ def after_crawl_probes(job: dict) -> list[dict]:
                   "delay_s": 0.0 if job.get("fast") else AUTOTHROTTLE_START_DELAY}
     probes = {"IPv6": lambda: ipv6.probe(*arguments, job["thresholds"], **politeness), "search": lambda: search_probe.probe(*arguments),
               "external link": lambda: external_links.probe(*arguments)}
+    if not job.get("ipv6", True):  # a worker without IPv6 outbound: the `ipv6` queue measures it
+        del probes["IPv6"]
     rows = []
     for name, run_probe in probes.items():
         try:

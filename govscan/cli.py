@@ -226,7 +226,9 @@ def nightly_summary(reports: list, digest: str = "—") -> str:
 @click.option("--profile", default="default", show_default=True, help="Scoring profile in reports/rulebook.yaml.")
 @click.option("--crawl-grace", type=click.IntRange(min=1), default=120, show_default=True,
               help="Seconds a crawl may overrun its max_duration_s before it is stopped.")
-def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile, crawl_grace):
+@click.option("--broker", envvar="GOVSCAN_BROKER_URL", metavar="redis://HOST:PORT/N",
+              help="Have the workers of a cluster assess the sites (see `govscan worker`).")
+def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile, crawl_grace, broker):
     """Assess every site, record history, e-mail each office its scorecard (exit 1 if any site failed)."""
     from govscan.history import HistoryUnavailable
     from govscan.nightly import LockBusy, run_command
@@ -235,7 +237,7 @@ def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile
     options = Options(var=var_dir, max_pages=max_pages, render=not no_render, profile=profile,
                       crawl_grace_s=crawl_grace)
     try:
-        night = run_command(targets_file, site_ids, jobs, options,
+        night = run_command(targets_file, site_ids, jobs, options, broker,
                             progress=nightly_progress if sys.stderr.isatty() else None)
     except ConfigError as exc:
         fail_config(str(exc))
@@ -248,6 +250,21 @@ def nightly(targets_file, site_ids, jobs, var_dir, max_pages, no_render, profile
     click.echo(nightly_summary(night.reports, night.digest))
     click.echo(f"log: {night.log_file}")
     sys.exit(1 if night.failed else 0)
+
+
+@main.command("worker")
+@click.option("--broker", envvar="GOVSCAN_BROKER_URL", required=True, metavar="redis://HOST:PORT/N",
+              help="The cluster's Redis.")
+@click.option("--queues", help="Comma-separated: crawl, render, ipv6, mail (default: what this machine can do).")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Sites at once (default: one per core, at most 4).")
+def worker(broker, queues, concurrency):
+    """Assess sites of distributed nights (`govscan nightly --broker`) on this machine."""
+    from govscan.distributed.worker import start
+
+    try:
+        sys.exit(start(broker, queues, concurrency))
+    except ConfigError as exc:
+        fail_config(str(exc))
 
 
 @main.command("mail")

@@ -314,9 +314,10 @@ def write_night_index(sites: list[Site], history: History, var: Path) -> None:
 
 
 def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, options: Options,
-                progress=None) -> Night:
+                broker: str | None = None, progress=None) -> Night:
     """Everything `govscan nightly` does; configuration problems raise ConfigError before any crawl,
     LockBusy when another night holds the lock, HistoryUnavailable when the database is locked.
+    With `broker` (a Redis URL) the sites are assessed by the cluster's workers (govscan/distributed/).
     `progress(sites, options)`, when given, returns the terminal's live display and its update
     callback (the command line draws it)."""
     from checks.registry import all_checks
@@ -330,9 +331,15 @@ def run_command(targets_file: Path, ids_text: str | None, jobs: int | None, opti
     except RulebookError as exc:
         raise ConfigError(str(exc)) from None
     var = Path(options.var)
-    with NightLock(var):
+    if broker:
+        from govscan.distributed.night import cluster_night
+
+        lock, make_nightly = cluster_night(broker)
+    else:
+        lock, make_nightly = NightLock(var), Nightly
+    with lock:
         history = History.open(var)
-        nightly = Nightly(sites, var, options, history, smtp, jobs or default_jobs())
+        nightly = make_nightly(sites, var, options, history, smtp, jobs or default_jobs())
         log_file = setup_logging(var, nightly.night, tty=progress is not None)
         log.info("night %s: %d sites, %d at once, mail %s", nightly.night, len(sites), nightly.jobs,
                  "on" if smtp else "off")

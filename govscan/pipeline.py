@@ -52,6 +52,8 @@ class Options:
     log_level: str = "WARNING"
     run_id: str | None = None   # chosen by the caller (nightly records the run before it starts)
     crawl_grace_s: int = 120    # how long a crawl may overrun its max_duration_s before it is killed
+    host_slots: str | None = None  # distributed nights: Redis URL of the cluster's per-host slots
+    ipv6_probes: bool = True       # False on a worker without IPv6 outbound
 
 
 def new_run_id() -> str:
@@ -104,6 +106,7 @@ def crawl(site: Site, options: Options, profile: Profile, snapshot: Path, log_fi
         "previous_snapshot": str(previous) if previous else None,
         # Loopback servers (demo, tests) need no politeness delays.
         "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
+        "host_slots": options.host_slots, "ipv6": options.ipv6_probes,
     }
     job_path = snapshot.with_name("crawl-job.json")
     job_path.write_text(json.dumps(job, ensure_ascii=False, indent=2), encoding="utf-8")
