@@ -116,7 +116,7 @@ def test_per_host_concurrency_holds_across_workers(cluster):
 def test_distributed_mode_refuses_a_sqlite_history(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSCAN_")}
     env["GOVSCAN_DB_URL"] = f"sqlite:///{tmp_path / 'govscan.db'}"
-    for command in (["nightly", "--targets", "targets.example.yaml"], ["worker"]):
+    for command in (["nightly", "--targets", "targets.yaml"], ["worker"]):
         done = govscan(*command, "--broker", "redis://127.0.0.1:9/0", env=env, timeout=60)
         assert done.returncode == 2
         assert done.stderr.strip().splitlines() == [
