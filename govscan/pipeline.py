@@ -54,6 +54,8 @@ class Options:
     crawl_grace_s: int = 120    # how long a crawl may overrun its max_duration_s before it is killed
     host_slots: str | None = None  # distributed nights: Redis URL of the cluster's per-host slots
     ipv6_probes: bool = True       # False on a worker without IPv6 outbound
+    # distributed nights: probes this machine cannot make, made elsewhere into the snapshot before the audit
+    after_crawl: Callable[[Site, Path], None] | None = None
 
 
 def new_run_id() -> str:
@@ -231,6 +233,8 @@ def gather(site: Site, options: Options, profile: Profile, out: Path,
     if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot
         create_snapshot(snapshot).close()
     copy_availability_probes(site, snapshot, options, profile, out / "crawl.log")
+    if options.after_crawl is not None:
+        options.after_crawl(site, snapshot)
     return snapshot, problem
 
 

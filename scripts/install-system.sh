@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages govscan needs outside Python: Chromium for pages that need
 # JavaScript (Playwright cannot download its own browser here) and a CJK font so screenshots
-# of Chinese pages are readable; PostgreSQL for the history tests. Idempotent: does nothing when all are present.
+# of Chinese pages are readable; PostgreSQL for the history tests; redis-server for distributed nights. Idempotent: does nothing when all are present.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -13,6 +13,8 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 # `make bench` serves its generated portal with nginx and times LinkChecker beside govscan.
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ -x /usr/bin/linkchecker ] || need+=(linkchecker)
+# Distributed nights: the tests and bench start their own Redis broker from this binary.
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

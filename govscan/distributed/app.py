@@ -39,6 +39,7 @@ def configure(broker_url: str) -> Celery:
     visibility = int(os.environ.get("GOVSCAN_VISIBILITY_TIMEOUT", DEFAULT_VISIBILITY_S))
     app.conf.update(
         broker_url=broker_url,
+        result_backend=broker_url,  # only the IPv6 probes return something (task_ignore_result otherwise)
         broker_transport_options={
             "visibility_timeout": visibility,
             # look for tasks of dead workers every few seconds (kombu's default scans every ~100 s)

@@ -19,7 +19,7 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from govscan.config import Site
-from govscan.distributed.app import MAIL, app
+from govscan.distributed.app import IPV6, MAIL, app
 from govscan.distributed.leases import Lease
 from govscan.history import FINISHED, INTERRUPTED, OK, RUNNING, TIMEOUT, History
 from govscan.mail import smtp_settings
@@ -28,6 +28,7 @@ from govscan.pipeline import Options, assess, new_run_id
 log = logging.getLogger("govscan.worker")
 LEASE_TTL_S = float(os.environ.get("GOVSCAN_LEASE_TTL", 30))  # a dead worker's site is free again after this
 SECOND_PASS_FACTOR = 2  # a site that timed out gets twice its max_duration_s at the end of the night
+IPV6_WAIT_S = float(os.environ.get("GOVSCAN_IPV6_WAIT", 600))  # then the IPV6 checks read "could not check"
 _history: dict[int, History] = {}
 
 
@@ -92,8 +93,10 @@ def assess_site(self, site_data: dict, night: str, options_data: dict, pass_no: 
                 history().finish_run(run.id, INTERRUPTED, error="the worker assessing it stopped; assessed again")
                 log.warning("%s: run %s was interrupted; assessing again", site.id, run.id)
         run_id = new_run_id()
+        has_ipv6 = os.environ.get("GOVSCAN_WORKER_IPV6") == "1"
         options = replace(Options(**{**options_data, "var": Path(options_data["var"])}), run_id=run_id,
-                          host_slots=app.conf.broker_url, ipv6_probes=os.environ.get("GOVSCAN_WORKER_IPV6") == "1")
+                          host_slots=app.conf.broker_url, ipv6_probes=has_ipv6,
+                          after_crawl=None if has_ipv6 else ipv6_elsewhere(options_data["profile"]))
         log.info("%s: started (pass %d, run %s)", site.id, pass_no, run_id)
         try:
             assess(site, options, history(), night)
@@ -133,3 +136,53 @@ def send_office_mail(run_id: str, site_data: dict, var: str) -> str:
         return Nightly([site], Path(var), Options(), history(), smtp, 1).mail_site(report)
     finally:
         lease.release()
+
+
+@app.task(name="govscan.measure_ipv6", ignore_result=False)
+def measure_ipv6(snapshot: str, url: str, nameserver: str | None, timeout_s: int, profile: str) -> list[dict]:
+    """A site's IPv6 probes, on a worker that has IPv6 (the snapshot on shared storage is only read)."""
+    from crawler.probes import ipv6
+    from reports.scoring import load_profile
+
+    log.info("%s: IPv6 probes", url)
+    return ipv6.probe(snapshot, url, nameserver, timeout_s, load_profile(profile).thresholds)
+
+
+_ipv6_workers: dict[str, float] = {}  # "seen" -> when a worker serving `ipv6` was last seen
+
+
+def ipv6_worker_exists() -> bool:
+    """Does any worker serve the `ipv6` queue? Asked at most once a minute."""
+    import time
+
+    if time.monotonic() - _ipv6_workers.get("asked", -1e9) > 60:
+        _ipv6_workers["asked"] = time.monotonic()
+        replies = app.control.inspect(timeout=2.0).active_queues() or {}
+        _ipv6_workers["found"] = any(queue["name"] == IPV6 for queues in replies.values() for queue in queues)
+    return _ipv6_workers["found"]
+
+
+def ipv6_elsewhere(profile: str):
+    """The pipeline's after-crawl hook on a worker without IPv6: a worker that has it probes the
+    site, the rows go into this run's snapshot. Without one (or in time), the IPv6 checks read
+    "could not check" — never the site's failure."""
+    from crawler.snapshot import SnapshotWriter
+
+    def measure(site: Site, snapshot: Path) -> None:
+        if not ipv6_worker_exists():
+            log.warning("%s: no worker serves the ipv6 queue; IPv6 not measured", site.id)
+            return
+        pending = measure_ipv6.apply_async((str(snapshot), site.url, site.nameserver, site.crawl.timeout_s, profile),
+                                           queue=IPV6)
+        try:  # the ipv6 workers never wait on others, so waiting here cannot deadlock
+            rows = pending.get(timeout=IPV6_WAIT_S, disable_sync_subtasks=False)
+        except Exception as exc:
+            log.warning("%s: IPv6 probes not made (%s: %s)", site.id, type(exc).__name__, exc)
+            return
+        writer = SnapshotWriter(snapshot)
+        for row in rows:
+            writer.probe(row)
+        writer.close()
+        log.info("%s: %d IPv6 probe rows from the ipv6 queue", site.id, len(rows))
+
+    return measure

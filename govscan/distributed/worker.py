@@ -1,8 +1,8 @@
 """`govscan worker`: a Celery worker that declares what its machine can do.
 
 Its queues are its capabilities: `crawl` (any machine), `render` (Chromium installed), `ipv6`
-(an IPv6 route to the internet), `mail`. A worker without IPv6 never runs a site's IPv6 probes:
-their checks then read "could not check", never the site's failure.
+(IPv6 outbound), `mail`. A worker without IPv6 never runs a site's IPv6 probes: it asks a worker of
+the `ipv6` queue for them; without one the IPv6 checks read "could not check", never the site's failure.
 """
 
 from __future__ import annotations
@@ -39,17 +39,16 @@ def capabilities() -> list[str]:
 
 
 def choose_queues(queues_text: str | None) -> list[str]:
-    """The queues asked for, or all this machine can serve; one it cannot serve is refused."""
-    available = capabilities()
+    """The queues declared, or all this machine is found to serve. A declared `ipv6` is trusted (an
+    intranet may route IPv6 without a route to the internet); `render` without Chromium is refused."""
     if not queues_text:
-        return available
+        return capabilities()
     asked = [name.strip() for name in queues_text.split(",") if name.strip()]
     for name in asked:
         if name not in QUEUES:
             raise ConfigError(f"--queues: unknown queue '{name}' (known: {', '.join(QUEUES)})")
-        if name not in available:
-            why = "Chromium is not installed" if name == RENDER else "this machine has no IPv6 route"
-            raise ConfigError(f"--queues: {name}: {why}")
+        if name == RENDER and not CHROMIUM.exists():
+            raise ConfigError(f"--queues: render: Chromium is not installed ({CHROMIUM})")
     return list(dict.fromkeys(asked))
 
 

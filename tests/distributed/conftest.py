@@ -3,49 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import redis
 import yaml
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
+from tests.services import REDIS, RedisServer, new_database
 from tests.nightly.conftest import postgres_server, smtp_server, tls_files  # noqa: F401 (fixtures)
 
-REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
-# Short on purpose: a dead worker's task comes back after 15 s, its site lease after 4 s.
-CLUSTER_ENV = {"GOVSCAN_VISIBILITY_TIMEOUT": "15", "GOVSCAN_LEASE_TTL": "4"}
-
-
-class RedisServer:
-    """A redis-server on 127.0.0.1 that writes every change to its append-only file, so a restart
-    keeps the queues (as deploy/redis-govscan.conf does in production)."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port, self.process = folder, free_port(), None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen([REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-                                         "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()  # SIGTERM: redis flushes its append-only file and exits
-        self.process.wait(timeout=30)
+# Short on purpose: a dead worker's task comes back after 15 s, its site lease after 4 s; IPv6 probes
+# nobody makes are given up after 5 s.
+CLUSTER_ENV = {"GOVSCAN_VISIBILITY_TIMEOUT": "15", "GOVSCAN_LEASE_TTL": "4", "GOVSCAN_IPV6_WAIT": "5"}
 
 
 @pytest.fixture
@@ -61,13 +33,8 @@ def redis_server(tmp_path):
 
 @pytest.fixture
 def pg_url(postgres_server):
-    import psycopg
-
     url, port = postgres_server
-    name = f"d_{os.urandom(4).hex()}"
-    with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True) as db:
-        db.execute(f"CREATE DATABASE {name}")
-    return f"{url}/{name}"
+    return new_database(port, url)
 
 
 class Cluster:

@@ -122,3 +122,38 @@ def test_distributed_mode_refuses_a_sqlite_history(tmp_path):
         assert done.stderr.strip().splitlines() == [
             "govscan: GOVSCAN_DB_URL: a distributed night needs the shared PostgreSQL history "
             "(postgresql+psycopg://USER@HOST/DB), not SQLite"]
+
+
+def test_ipv6_probes_run_only_on_a_worker_that_declares_ipv6(cluster):
+    """The demo portal answers over ::1 too. A v4-only worker crawls; the `ipv6` worker probes."""
+    import json
+
+    import demo
+
+    with demo.running() as portal:
+        entry = {"name": demo.SITE_NAME, "url": portal.url, "nameserver": portal.nameserver,
+                 "crawl": {"max_pages": 30, "render": False, "max_duration_s": 60}}
+        targets = cluster.targets({"measured": entry, "unmeasured": entry})
+        cluster.start_worker("crawl,mail")
+        ipv6_worker = cluster.start_worker("ipv6")
+        night = cluster.nightly(targets, "--sites", "measured")
+        out, err = night.communicate(timeout=150)
+        assert night.returncode == 0, err
+
+        os.killpg(ipv6_worker.pid, signal.SIGKILL)  # nobody serves the ipv6 queue any more
+        night = cluster.nightly(targets, "--sites", "unmeasured")
+        out, err = night.communicate(timeout=150)
+        assert night.returncode == 0, err  # IPv6 not measured is never the site's failure
+
+    def ipv6_statuses(site_id):
+        history = History(cluster.env["GOVSCAN_DB_URL"])
+        run = history.runs(site_id=site_id)[-1]
+        history.close()
+        result = json.loads((cluster.var / "runs" / site_id / run.id / "result.json").read_text(encoding="utf-8"))
+        return {f["check"]: f["status"] for f in result["findings"] if f["check"].startswith("ipv6.")}
+
+    assert ipv6_statuses("measured")["ipv6.home_reachable"] == "pass"  # measured over ::1 by the ipv6 worker
+    assert set(ipv6_statuses("unmeasured").values()) == {"unverifiable"}
+    crawl_log = (cluster.tmp / "worker-0.log").read_text()
+    assert "measured: " in crawl_log and "IPv6 probe rows from the ipv6 queue" in crawl_log
+    assert "IPv6 probes" in (cluster.tmp / "worker-1.log").read_text()

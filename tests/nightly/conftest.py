@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import os
-import shutil
-import subprocess
-import tempfile
-import time
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from tests.conftest import free_port
+from tests.services import PG_BIN, new_database, running_postgres
 
-PG_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
-PG_BIN = PG_BINS[-1] if PG_BINS else Path("/usr/lib/postgresql/15/bin")  # Debian's layout
 USER, PASSWORD = "robot", "s3cret-pass"
 
 
@@ -107,34 +100,8 @@ def postgres_server():
     """A throwaway PostgreSQL cluster on 127.0.0.1 (trust auth); yields a URL without database name."""
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"PostgreSQL binaries not found in {PG_BIN} (scripts/install-system.sh installs them)")
-    root = Path(tempfile.mkdtemp(prefix="govscan-pg-"))
-    as_postgres = []
-    if os.geteuid() == 0:  # initdb and postgres refuse to run as root
-        shutil.chown(root, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data, sockets, port = root / "data", root / "sock", free_port()
-    subprocess.run([*as_postgres, PG_BIN / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                    "--no-sync"], check=True, capture_output=True)
-    subprocess.run([*as_postgres, "mkdir", sockets], check=True)
-    server = subprocess.Popen([*as_postgres, PG_BIN / "postgres", "-D", data, "-k", sockets, "-p", str(port),
-                               "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    import psycopg
-
-    for _ in range(100):
-        try:
-            psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres").close()
-            break
-        except psycopg.OperationalError:
-            time.sleep(0.1)
-    else:
-        server.terminate()
-        pytest.fail("PostgreSQL did not start")
-    yield url, port
-    server.terminate()
-    server.wait(timeout=30)
-    shutil.rmtree(root, ignore_errors=True)
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -142,10 +109,5 @@ def db_url(request, tmp_path):
     """A fresh, empty history database of each kind."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'govscan.db'}"
-    import psycopg
-
     url, port = request.getfixturevalue("postgres_server")
-    name = f"t_{os.urandom(4).hex()}"
-    with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True) as db:
-        db.execute(f"CREATE DATABASE {name}")
-    return f"{url}/{name}"
+    return new_database(port, url)
