@@ -157,3 +157,29 @@ def test_ipv6_probes_run_only_on_a_worker_that_declares_ipv6(cluster):
     crawl_log = (cluster.tmp / "worker-0.log").read_text()
     assert "measured: " in crawl_log and "IPv6 probe rows from the ipv6 queue" in crawl_log
     assert "IPv6 probes" in (cluster.tmp / "worker-1.log").read_text()
+
+
+class FirstAnswerLate(PortalServer):
+    """The first request waits 14 s (a server waking up), the rest answer at once."""
+
+    late = True
+
+    def page(self, path):
+        if self.late:
+            self.late = False
+            time.sleep(14)
+        return super().page(path)
+
+
+def test_a_site_that_times_out_gets_a_second_pass_with_a_longer_limit(cluster):
+    with FirstAnswerLate(["slow"], pages=3) as server:
+        # the crawl is stopped at 10 + 2 s the first time; the second pass allows 20 + 2 s
+        targets = cluster.targets({"slow": site_entry("slow", server.url("slow"), max_duration_s=10, timeout_s=30)})
+        cluster.start_worker()
+        night = cluster.nightly(targets)
+        out, err = night.communicate(timeout=150)
+    assert night.returncode == 0, err
+    assert "slow: timed out; second pass with 20 s" in err and "1 sites, 1 completed, 0 failed" in out
+    history = History(cluster.env["GOVSCAN_DB_URL"])
+    assert [run.outcome for run in history.runs(site_id="slow")] == ["timeout", "ok"]
+    history.close()
