@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -47,9 +48,10 @@ def night(env: dict, targets: Path, var: Path, broker: str | None) -> float:
 
 def start_workers(count: int, env: dict, broker: str, logs: Path) -> list[subprocess.Popen]:
     workers = []
+    # ipv6 declared: the portals are IP literals, so their IPv6 probes are nothing, as in the embedded night
     for n in range(count):
         log = logs / f"worker-{count}-{n}.log"
-        workers.append(subprocess.Popen([sys.executable, "-m", "govscan", "worker", "--broker", broker, "--queues", "crawl",
+        workers.append(subprocess.Popen([sys.executable, "-m", "govscan", "worker", "--broker", broker, "--queues", "crawl,ipv6",
                                          "--concurrency", "1"], cwd=ROOT, env=env, stdout=open(log, "wb"),
                                         stderr=subprocess.STDOUT, start_new_session=True))
     for n in range(count):  # timed from the moment every worker is ready, as on a running cluster
@@ -66,6 +68,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=1.5)
     parser.add_argument("--workers", default="1,2,4")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the servers
     scratch = Path(tempfile.mkdtemp(prefix="govscan-bench-night-"))
     rows = []
     with ExitStack() as stack:

@@ -148,7 +148,7 @@ def measure_ipv6(snapshot: str, url: str, nameserver: str | None, timeout_s: int
     return ipv6.probe(snapshot, url, nameserver, timeout_s, load_profile(profile).thresholds)
 
 
-_ipv6_workers: dict[str, float] = {}  # "seen" -> when a worker serving `ipv6` was last seen
+_ipv6_workers: dict[str, float] = {}  # "asked": when the cluster was last asked, "found": its answer
 
 
 def ipv6_worker_exists() -> bool:
