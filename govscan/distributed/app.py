@@ -30,6 +30,8 @@ app.conf.update(
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
     broker_connection_max_retries=None,  # a broker restart is waited out, not fatal
+    # a task sent while the broker restarts (a site's mail, its IPv6 probes) waits for it, up to ~2 minutes
+    task_publish_retry_policy={"max_retries": 30, "interval_start": 0, "interval_step": 1, "interval_max": 5},
     worker_hijack_root_logger=False,
     worker_send_task_events=False,
 )

@@ -148,7 +148,7 @@ def measure_ipv6(snapshot: str, url: str, nameserver: str | None, timeout_s: int
     return ipv6.probe(snapshot, url, nameserver, timeout_s, load_profile(profile).thresholds)
 
 
-_ipv6_workers: dict[str, float] = {}  # "asked": when the cluster was last asked, "found": its answer
+_ipv6_workers: dict[str, float] = {}  # "asked": when the cluster last answered, "found": its answer
 
 
 def ipv6_worker_exists() -> bool:
@@ -156,25 +156,26 @@ def ipv6_worker_exists() -> bool:
     import time
 
     if time.monotonic() - _ipv6_workers.get("asked", -1e9) > 60:
-        _ipv6_workers["asked"] = time.monotonic()
         replies = app.control.inspect(timeout=2.0).active_queues() or {}
-        _ipv6_workers["found"] = any(queue["name"] == IPV6 for queues in replies.values() for queue in queues)
-    return _ipv6_workers["found"]
+        _ipv6_workers.update(asked=time.monotonic(), found=any(
+            queue["name"] == IPV6 for queues in replies.values() for queue in queues))
+    return bool(_ipv6_workers["found"])
 
 
 def ipv6_elsewhere(profile: str):
     """The pipeline's after-crawl hook on a worker without IPv6: a worker that has it probes the
-    site, the rows go into this run's snapshot. Without one (or in time), the IPv6 checks read
-    "could not check" — never the site's failure."""
+    site, the rows go into this run's snapshot. Without one, in time or while the broker is away,
+    the IPv6 checks read "could not check" — never the site's failure."""
     from crawler.snapshot import SnapshotWriter
 
     def measure(site: Site, snapshot: Path) -> None:
-        if not ipv6_worker_exists():
-            log.warning("%s: no worker serves the ipv6 queue; IPv6 not measured", site.id)
-            return
-        pending = measure_ipv6.apply_async((str(snapshot), site.url, site.nameserver, site.crawl.timeout_s, profile),
-                                           queue=IPV6)
-        try:  # the ipv6 workers never wait on others, so waiting here cannot deadlock
+        try:
+            if not ipv6_worker_exists():
+                log.warning("%s: no worker serves the ipv6 queue; IPv6 not measured", site.id)
+                return
+            pending = measure_ipv6.apply_async(
+                (str(snapshot), site.url, site.nameserver, site.crawl.timeout_s, profile), queue=IPV6)
+            # the ipv6 workers never wait on others, so waiting here cannot deadlock
             rows = pending.get(timeout=IPV6_WAIT_S, disable_sync_subtasks=False)
         except Exception as exc:
             log.warning("%s: IPv6 probes not made (%s: %s)", site.id, type(exc).__name__, exc)
