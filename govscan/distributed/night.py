@@ -19,7 +19,7 @@ import redis
 from govscan.config import ConfigError, Site
 from govscan.distributed.app import CRAWL, RENDER, configure
 from govscan.distributed.leases import Lease
-from govscan.distributed.tasks import SECOND_PASS_FACTOR, assess_site, time_limits
+from govscan.distributed.tasks import SECOND_PASS_FACTOR, assess_site, site_lease_key, time_limits
 from govscan.history import FINISHED, OK, RUNNING, TIMEOUT
 from govscan.nightly import LockBusy, Nightly, SiteReport, log
 
@@ -73,7 +73,16 @@ class DistributedNightly(Nightly):
     def __init__(self, *args, broker_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.broker_url = broker_url
+        self.broker = redis.Redis.from_url(broker_url)
         configure(broker_url)
+
+    def being_assessed(self, site: Site) -> bool:
+        """A worker still holds the site (its run may yet change, e.g. error → timeout); while the
+        broker is away, assume so."""
+        try:
+            return bool(self.broker.exists(site_lease_key(self.night, site.id)))
+        except redis.RedisError:
+            return True
 
     def enqueue(self, site: Site, pass_no: int) -> None:
         factor = SECOND_PASS_FACTOR if pass_no == 2 else 1
@@ -117,7 +126,8 @@ class DistributedNightly(Nightly):
                 self.active = {run.site_id: Path(run.path) for run in runs if run.outcome == RUNNING}
             for site in self.sites:
                 done = finished[site.id]
-                if site.id in reports or not done or (done[-1].outcome == TIMEOUT and len(done) < 2):
+                if site.id in reports or not done or (done[-1].outcome == TIMEOUT and len(done) < 2) \
+                        or self.being_assessed(site):
                     continue
                 report = self.report_of(site, done[-1])
                 report.mail = self.mail_status(report)

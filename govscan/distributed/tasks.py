@@ -52,6 +52,11 @@ def time_limits(max_duration_s: int, crawl_grace_s: int) -> tuple[int, int]:
     return soft, soft + max(5, soft // 10)
 
 
+def site_lease_key(night: str, site_id: str) -> str:
+    """Held while a worker assesses the site; its run's outcome is final once it is gone."""
+    return f"govscan:site:{night}:{site_id}"
+
+
 def night_runs(site_id: str, night: str) -> list:
     return history().runs(site_id=site_id, night=night)
 
@@ -80,7 +85,7 @@ def assess_site(self, site_data: dict, night: str, options_data: dict, pass_no: 
     if pass_no == 2:
         site = site.model_copy(update={"crawl": site.crawl.model_copy(
             update={"max_duration_s": site.crawl.max_duration_s * SECOND_PASS_FACTOR})})
-    lease = Lease(broker(), f"govscan:site:{night}:{site.id}", LEASE_TTL_S)
+    lease = Lease(broker(), site_lease_key(night, site.id), LEASE_TTL_S)
     if not lease.acquire():  # a live worker is on it (a redelivered copy): look again when a dead one's lease is out
         log.info("%s: being assessed by %s; looking again in %d s", site.id, lease.holder(), LEASE_TTL_S)
         raise self.retry(countdown=LEASE_TTL_S)
