@@ -210,3 +210,28 @@ def test_a_complete_run_that_then_fails_leaves_no_trace_in_the_findings(history)
     assert history.changes("r3").previous_run == "r1" and history.changes("r3").new_failures == []
     assert {check: row.first_seq for check, row in history.findings("r3").items()} == \
         {"a": history.run("r1").seq, "b": history.run("r1").seq}
+
+
+def test_threads_claiming_at_once_register_their_process_once(db_url):
+    """Nightly's site threads make their first claims together; the process's owner row is written
+    once, not by each of them (the second insert failed the whole night before any summary)."""
+    import threading
+
+    for _ in range(5):  # each round is a fresh History whose owner row nobody has written yet
+        store = History(db_url)
+        start, errors = threading.Barrier(4), []
+
+        def claim(n: int) -> None:
+            start.wait()
+            try:
+                assert store.claim(f"assess:2026-11-24:site{n}")
+            except Exception as exc:  # noqa: BLE001 -- any failure here is the finding
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=claim, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        store.close()
+        assert errors == []
