@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import chinese_calendar
+
 # A date in text: year, separator, month, separator, day; the year must not be glued to more digits.
 _TEXT = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<s>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=s)|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
@@ -94,13 +96,50 @@ def date_from_url(url: str | None) -> date | None:
     return None
 
 
+# -- working days ------------------------------------------------------------------------------
+# China moves working days (调休): a Saturday may be a working day and a week may be holidays.
+# `chinese_calendar` carries the State Council's yearly schedule; for a year it does not know yet
+# (the schedule is published each November) the count falls back to Monday–Friday and says so.
+
+
+def is_working_day(day: date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year the library's schedule does not cover
+        return day.weekday() < 5
+
+
+def calendar_knows(day: date) -> bool:
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
+
+
+def calendar_note(*days: date | None) -> str:
+    """A zh-CN note for a finding when a date lies in a year whose holiday schedule is unknown."""
+    years = sorted({day.year for day in days if day is not None and not calendar_knows(day)})
+    if not years:
+        return ""
+    return "、".join(f"{year}年" for year in years) + "的法定节假日安排未收录，工作日按周一至周五估算"
+
+
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (Mon–Fri; statutory holidays not modelled)."""
+    """Working days after `start` up to and including `end`, by the official calendar (调休 included)."""
     if end <= start:
         return 0
     days, current = 0, start
     while current < end:
         current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
+        days += is_working_day(current)
     return days
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The day on which `count` working days after `start` have passed (start itself not counted)."""
+    current = start
+    while count > 0:
+        current += timedelta(days=1)
+        count -= is_working_day(current)
+    return current

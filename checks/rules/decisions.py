@@ -4,14 +4,13 @@ days, and the 采纳情况 published once the window has closed. The four parts 
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from checks.columns import column_items, find_column
 from checks.common import column_page, published_on, require_list_loaded, searched
-from checks.dates import all_dates
+from checks.dates import add_working_days, all_dates
 from checks.facts.items import item_date
 from checks.facts.platform import home_and_platform
 from checks.model import Context, Evidence, Finding, Status
@@ -55,8 +54,8 @@ def window(text: str, published: date | None) -> tuple[date | None, date | None,
         stated = _STATED_DAYS.search(clause)
         if stated and published:
             days = int(stated.group(1))
-            if stated.group(2) == "个工作日":
-                days = math.ceil(days * 7 / 5)
+            if stated.group(2) == "个工作日":  # 民法典第二百零一条: the first day is not counted
+                return published, add_working_days(published, days), clause.strip()
             return published, published + timedelta(days=days - 1), clause.strip()
         if len(dates) == 1 and published and re.search(r"截止|截至|之前|前", clause):
             return published, dates[0], clause.strip()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from checks.common import published_on, require_home
-from checks.dates import working_days_between
+from checks.dates import calendar_note, working_days_between
 from checks.facts.documents import Document, documents, normalise_doc_no, page_title
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -277,8 +277,10 @@ def timeliness(snap: Snapshot, ctx: Context) -> Finding:
     late = [row for row in rows if row["credit"] < 1]
     evidence = [Evidence(url=row["interpretation"], text=f"{row['title']}：文件{row['policy_published']}发布，"
                          f"解读{row['interpretation_published']}发布，相隔{row['working_days']}个工作日") for row in late[:20]]
+    note = calendar_note(*(date.fromisoformat(row[key]) for row in late
+                           for key in ("policy_published", "interpretation_published")))
     details = {"pairs": rows, "same_day": len(rows) - len(late),
-               "late": sum(row["credit"] == 0 for row in rows)}
+               "late": sum(row["credit"] == 0 for row in rows), "calendar_note": note}
     value = f"{len(rows) - len(late)}/{len(rows)}件同步发布"
     if not late:
         return Finding(Status.PASS, f"{len(rows)}件政策文件的解读均与文件同日发布。", value=value, threshold=threshold,
@@ -286,5 +288,5 @@ def timeliness(snap: Snapshot, ctx: Context) -> Finding:
                        details=details)
     status = Status.FAIL if score == 0 else Status.WARN
     return Finding(status, f"{len(rows)}件有解读的政策文件中，{len(late)}件的解读未与文件同日发布"
-                   f"（其中{details['late']}件超过{partial}个工作日）。", value=value, threshold=threshold,
+                   f"（其中{details['late']}件超过{partial}个工作日）" + (f"；{note}" if note else "") + "。", value=value, threshold=threshold,
                    evidence=evidence, score=round(score, 3), details=details)
