@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import signal
 import socket
 import sys
@@ -26,6 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Demo portal: {d.url}", flush=True)
         print(f"Nameserver:  {d.nameserver}  (e.g. dig @127.0.0.1 -p {d.dns_port} {d.host} A)", flush=True)
         print(f"Also on IPv6: http://[::1]:{d.port}/ with 'Host: {d.host}'", flush=True)
+        print(f"HTTPS:       https://{d.host}:{d.https_port}/ (HTTPS record in the zone; CA {d.ca_file})", flush=True)
         print(f"Site root:   {d.root}  ({page_count(d.root)} pages, today={d.today})", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         while not stop.wait(0.5):
@@ -62,6 +64,7 @@ def _run(args: argparse.Namespace) -> int:
     dns_port = dns_port if _port_free(dns_port, kind=socket.SOCK_DGRAM) else 0
     with running(port=port, dns_port=dns_port) as portal:
         site = site.model_copy(update={"url": portal.url, "nameserver": portal.nameserver})
+        os.environ["SSL_CERT_FILE"] = str(portal.ca_file)  # the HTTPS probe trusts the demo's own CA
         print(f"演示站点已启动：{portal.url}（DNS {portal.nameserver}），开始评估……", flush=True)
         out, result = assess(site, Options(out=args.out, var=args.var, render=not args.no_render))
     print(summary_line(out, result), flush=True)

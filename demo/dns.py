@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from dnslib import AAAA, A, CNAME, MX, NS, QTYPE, RCODE, RR, TXT
+from dnslib import AAAA, A, CNAME, HTTPS, MX, NS, QTYPE, RCODE, RR, TXT
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 Records = Dict[str, Dict[str, List[str]]]
@@ -42,6 +42,8 @@ def _rdata(rtype: str, value: str):
         return NS(value)
     if rtype == "TXT":
         return TXT(value)
+    if rtype == "HTTPS":  # RFC 9460 service binding, e.g. "1 . port=8443": where the HTTPS twin listens
+        return HTTPS.fromZone(value.split())
     if rtype == "MX":
         pref, _, host = value.partition(" ")
         return MX(host, int(pref))

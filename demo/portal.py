@@ -12,6 +12,7 @@ from typing import Iterator
 from .dns import DemoDNS, zone_records
 from .server import DemoServer
 from .site import HOST, build_site
+from .tls import server_context
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class RunningDemo:
     port: int
     dns_port: int
     today: _dt.date
+    https_port: int   # the HTTPS twin on 127.0.0.1, named by the zone's HTTPS record
+    ca_file: Path     # trust it with SSL_CERT_FILE=ca_file
 
     @property
     def site_root(self) -> Path:
@@ -36,15 +39,22 @@ def running(port: int = 0, dns_port: int = 0, today: _dt.date | None = None) -> 
     root = Path(tempfile.mkdtemp(prefix="govscan-demo-"))
     try:
         build_site(root, today)
-        with DemoServer(root, port) as http, DemoDNS(zone_records(), dns_port) as dns:
-            yield RunningDemo(
-                url=f"http://{HOST}:{http.port}/",
-                nameserver=f"127.0.0.1:{dns.port}",
-                root=root,
-                host=HOST,
-                port=http.port,
-                dns_port=dns.port,
-                today=today,
-            )
+        context, ca_file = server_context(root, HOST, today)
+        with DemoServer(root, port) as http:
+            https_port = http.serve_tls(context)
+            records = zone_records()
+            records[HOST]["HTTPS"] = [f"1 . port={https_port}"]
+            with DemoDNS(records, dns_port) as dns:
+                yield RunningDemo(
+                    url=f"http://{HOST}:{http.port}/",
+                    nameserver=f"127.0.0.1:{dns.port}",
+                    root=root,
+                    host=HOST,
+                    port=http.port,
+                    dns_port=dns.port,
+                    today=today,
+                    https_port=https_port,
+                    ca_file=ca_file,
+                )
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -278,6 +278,17 @@ class DemoServer:
             self._threads.append(t)
         return self
 
+    def serve_tls(self, context) -> int:
+        """The same site over HTTPS on another port of 127.0.0.1 (the demo names it in an HTTPS record)."""
+        server = _Server4(("127.0.0.1", 0), _Handler)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.demo = self  # type: ignore[attr-defined]
+        thread = threading.Thread(target=server.serve_forever, name="demo-https", daemon=True)
+        thread.start()
+        self._servers.append(server)
+        self._threads.append(thread)
+        return server.server_address[1]
+
     def stop(self) -> None:
         for s in self._servers:
             s.shutdown()

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from checks.early_warning import early_warnings
 from checks.lexicon import COLUMNS
 from checks.model import BEIJING, Context, Status
 from checks.registry import all_checks, run_checks
@@ -174,6 +175,7 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
                       own_nameserver=bool(snap.meta.get("nameserver")),
                       thresholds=profile.thresholds)
         findings = [finding_entry(r.spec, r.finding) for r in run_checks(snap, ctx)]
+        warnings = [warning.as_dict(ctx.today) for warning in early_warnings(snap, ctx)]  # never scored
         attach_screenshots(findings, out, host_rules(snap.probes()) if ctx.own_nameserver else {},
                            take_new=options.render and options.screenshots)
         crawl_info = crawl_summary(snap, run_meta.get("crawl_problem"))
@@ -182,7 +184,7 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
     if review is not None:
         review(findings, ctx.today)
     result = assemble(site, run_meta, options.profile, crawl_info, score(findings, profile), findings,
-                      finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                      warnings, finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     recorded = record(result) if record is not None else None  # None: history unavailable for now
     if recorded is not None:
         result["history"] = recorded

@@ -34,6 +34,11 @@ def local_time(iso: str) -> str:
         return iso or ""
 
 
+def days_left(days: int) -> str:
+    """How far a warning's due date is, as the office reads it."""
+    return "今天到期" if days == 0 else f"还有{days}天" if days > 0 else f"已过{-days}天"
+
+
 def inline_image(relative: str, base_dir: Path | None) -> str | None:
     """A screenshot as a data: URI, so the scorecard stays one self-contained file."""
     if not relative or base_dir is None:
@@ -65,6 +70,7 @@ def environment() -> Environment:
     env.globals["STATUS_LABELS"] = LABELS
     env.globals["STATUS_COLOURS"] = COLOURS
     env.globals["finding_url"] = finding_url
+    env.filters["days_left"] = days_left
     return env
 
 
@@ -149,6 +155,17 @@ def rectification_rows(result: dict) -> list[dict]:
             "涉及页面": cell("\n".join(pages[:20])),
             "依据": finding["basis"],
             "整改建议": finding.get("remedy", ""),
+        })
+    for warning in result.get("warnings", []):  # 预警: not yet wrong, due on the day named
+        pages = [e["url"] for e in warning["evidence"] if e.get("url")] or [result["site"]["url"]]
+        rows.append({
+            "序号": len(rows) + 1,
+            "检查项": warning["title"],
+            "结论": f"预警：{warning['due']}到期（{days_left(warning['days_left'])}）",
+            "问题描述": cell(warning["message"]),
+            "涉及页面": cell("\n".join(pages[:20])),
+            "依据": warning["basis"],
+            "整改建议": warning.get("remedy", ""),
         })
     return rows
 

@@ -92,6 +92,18 @@ class FindingItem(Open):
     review: ReviewInfo | None = None
 
 
+class WarningItem(Open):
+    """预警: a deadline the site will miss unless the office acts; never part of the score."""
+
+    id: str
+    title: str
+    due: str        # ISO date the rule is broken or the deadline falls
+    days_left: int  # from the assessment date
+    basis: str
+    message: str
+    evidence: list[EvidenceItem]
+
+
 class RunPoint(Open):
     """One complete run of the site, as the trend and the comparison show it."""
 
@@ -129,6 +141,7 @@ class ResultModel(Open):
     crawl: CrawlInfo
     score: ScoreInfo
     findings: list[FindingItem]
+    warnings: list[WarningItem] = []  # earliest due first; absent in results written before issue 17
     history: HistoryInfo | None = None  # absent when the run was not recorded (e.g. re-scored elsewhere)
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
@@ -182,7 +195,7 @@ def crawl_summary(snap, problem: str | None) -> dict:
 
 
 def assemble(site, run_meta: dict, profile_name: str, crawl: dict, score: dict, findings: list[dict],
-             finished_at: str) -> dict:
+             warnings: list[dict], finished_at: str) -> dict:
     """result.json without `history` (added once the run is recorded)."""
     return {
         "schema": SCHEMA_ID,
@@ -192,6 +205,7 @@ def assemble(site, run_meta: dict, profile_name: str, crawl: dict, score: dict, 
         "crawl": crawl,
         "score": score,
         "findings": findings,
+        "warnings": warnings,
     }
 
 

@@ -16,6 +16,8 @@ RULEBOOK = Path(__file__).with_name("rulebook.yaml")
 # to another site, a firewall) examined nothing else: it gets no total and this grade, not 0 points, and stays out of trends.
 HOME_CHECK = "site.reachable"
 UNASSESSABLE = "无法评估"
+# numbers of the 预警 stage (checks/early_warning.py), not a check's
+WARNING_THRESHOLDS = "warnings"
 
 
 class RulebookError(Exception):
@@ -124,8 +126,9 @@ def load_profile(name: str = "default", path: Path = RULEBOOK, known_checks: set
         places = [(check, ["modules", i, "checks", check]) for i, module in enumerate(profile.modules)
                   for check in module.checks]
         places += [(veto.check, ["vetoes", i, "check"]) for i, veto in enumerate(profile.vetoes)]
-        # "findings" holds the limits every finding is cut to (checks/limits.py), not a check's numbers
-        places += [(check, ["thresholds", check]) for check in profile.thresholds if check != "findings"]
+        # "findings" holds the limits every finding is cut to (checks/limits.py), not a check's numbers;
+        # "warnings" the 预警 stage's (checks/early_warning.py)
+        places += [(check, ["thresholds", check]) for check in profile.thresholds if check not in ("findings", WARNING_THRESHOLDS)]
         unknown = [(check, where) for check, where in places if check not in known_checks]
         if unknown:
             check, where = unknown[0]

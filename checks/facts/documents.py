@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from checks.common import published_on
-from checks.dates import parse_date
+from checks.dates import all_dates, parse_date
 from checks.model import Context
 from checks.snapshot import Page, Snapshot
 
@@ -93,3 +93,42 @@ def as_document(page: Page) -> Document | None:
 def documents(snap: Snapshot) -> list[Document]:
     """Every official document of the snapshot (computed once per snapshot)."""
     return snap.memo(("documents",), lambda: [doc for doc in map(as_document, snap.pages()) if doc is not None])
+
+
+VALIDITY_VALUE = re.compile(r"有效|失效|废止|已修改|修订|修正|停止执行")
+VALIDITY_TEXT = re.compile(r"有效期(?:至|为|截至|[一二三四五六七八九十两\d]+年)|(?:已|予以|决定)(?:废止|失效)|自\S{0,20}起失效")
+
+
+def validity_of(snap: Snapshot, doc: Document) -> str:
+    """The validity the page shows: its 有效性 field, or a 有效期/废止 statement in the text."""
+    if VALIDITY_VALUE.search(doc.validity):
+        return doc.validity
+    found = VALIDITY_TEXT.search(snap.main_text(doc.page))
+    return found.group(0) if found else ""
+
+
+_YEARS = re.compile(r"有效期(?:为)?([一二三四五六七八九十两\d]+)年")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_IN_FORCE_FROM = re.compile(r"自([^。；，,]{0,16}?)起(?:施行|实施|执行)")
+
+
+def validity_end(text: str, written: date | None) -> date | None:
+    """The last day of a 规范性文件's 有效期: a stated end date, or N years from the day it took effect
+    (a date, or 印发/发布之日 = its 成文日期)."""
+    for clause in re.split(r"[。；;\n]", text):
+        if "有效期" not in clause:
+            continue
+        stated = all_dates(clause[clause.index("有效期"):])
+        if stated:
+            return stated[-1]
+        years = _YEARS.search(clause)
+        start = _IN_FORCE_FROM.search(clause)
+        if years and start:
+            count = int(years.group(1)) if years.group(1).isdigit() else _NUMERALS.get(years.group(1))
+            begins = parse_date(start.group(1)) or (written if "之日" in start.group(1) else None)
+            if count and begins:
+                try:
+                    return begins.replace(year=begins.year + count) - timedelta(days=1)
+                except ValueError:  # 29 February
+                    return begins.replace(year=begins.year + count, day=28)
+    return None

@@ -10,7 +10,7 @@ from datetime import date
 from checks.columns import find_column
 from checks.common import column_page, publication_date, require_list_loaded, searched
 from checks.dates import date_from_url, parse_date
-from checks.facts.annual_reports import REPORT_TITLE
+from checks.facts.annual_reports import ABOUT_A_REPORT, GOVERNMENT_LEVELS, REPORT_TITLE, deadline, is_government
 from checks.facts.report_tables import balance_mismatches, compact as _compact, review_mismatches, table_four, table_three
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
@@ -18,7 +18,6 @@ from checks.snapshot import Link, Snapshot
 
 BASIS = "《中华人民共和国政府信息公开条例》第四十九条、第五十条"
 FORMAT_BASIS = "国办公开办函〔2019〕60号（2019、2020年度报告）；国办公开办函〔2021〕30号（2021年度起）"
-GOVERNMENT_LEVELS = ("national", "province", "city", "district")
 
 
 @dataclass
@@ -45,27 +44,6 @@ class Report:
         return Evidence(url=self.url, text=self.title + (f"（{note}）" if note else ""))
 
 
-def deadline(year: int, government: bool, ctx: Context) -> date:
-    """When the report on `year` is due (条例第四十九条): a people's government's and a department's
-    deadlines in the next year are thresholds of annual_report.on_time (31 March, 31 January)."""
-    limits = ctx.thresholds["annual_report.on_time"]
-    whose = "government" if government else "department"
-    return date(year + 1, int(limits[f"{whose}_due_month"]), int(limits[f"{whose}_due_day"]))
-
-
-def is_government(issuer: str) -> bool:
-    """A county-level or higher people's government ("某某区人民政府", or just the place: "某某区");
-    its offices, departments, towns and streets report by 31 January (towns and streets follow
-    their county's deadline for departments)."""
-    if re.search(r"[乡镇]人民政府$|街道|乡$|镇$", issuer):
-        return False
-    return issuer.endswith("人民政府") or bool(re.search(r"(省|市|区|县|旗|盟|州)$", issuer))
-
-
-# Titles that name a report without being one: notices about compiling it, interpretations of it.
-_ABOUT_A_REPORT = re.compile(r"关于|通知|编制|报送|做好|解读|图解|一图读懂")
-
-
 def _listed_date(snap: Snapshot, link: Link) -> tuple[date | None, str]:
     """The date a list shows next to the link: the only date an attachment-only report carries."""
     found = parse_date(link.context)
@@ -85,7 +63,7 @@ def _listed_date(snap: Snapshot, link: Link) -> tuple[date | None, str]:
 
 def _report_from(snap: Snapshot, ctx: Context, url: str, title: str, link: Link | None) -> Report | None:
     heading = REPORT_TITLE.search(title)
-    if not heading or _ABOUT_A_REPORT.search(title):
+    if not heading or ABOUT_A_REPORT.search(title):
         return None
     page = snap.page(url)
     attachment = snap.attachment(url)

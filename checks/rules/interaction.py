@@ -2,62 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, timedelta
-
-from bs4 import BeautifulSoup
+from datetime import timedelta
 
 from checks.columns import find_column
 from checks.common import open_page, searched
-from checks.dates import parse_date
+from checks.facts.messages import messages
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
-from checks.snapshot import Page, Snapshot
-
-ASKED = ("留言时间", "来信时间", "提问时间", "咨询时间", "提交时间")
-ANSWERED = ("答复时间", "回复时间", "办结时间", "反馈时间")
-SUBJECT = ("留言主题", "留言标题", "主题", "标题", "来信标题")
-
-
-@dataclass
-class Message:
-    subject: str
-    asked: date
-    answered: date | None
-    page: str
-
-    def waited(self, today: date) -> int:
-        return ((self.answered or today) - self.asked).days
-
-
-def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
-    return next((i for i, header in enumerate(headers) if any(name in header for name in names)), None)
-
-
-def messages(page: Page) -> list[Message]:
-    """Rows of message tables: a header row naming 留言时间 and 答复时间, one message per row."""
-    found = []
-    soup = BeautifulSoup(page.html, "lxml")
-    for table in soup.find_all("table"):
-        rows = [[re.sub(r"\s+", " ", cell.get_text()).strip() for cell in row.find_all(["th", "td"])]
-                for row in table.find_all("tr")]
-        if not rows:
-            continue
-        headers = [header.replace(" ", "") for header in rows[0]]
-        asked_at, answered_at = _column(headers, ASKED), _column(headers, ANSWERED)
-        if asked_at is None or answered_at is None:
-            continue
-        subject_at = _column(headers, SUBJECT)
-        for row in rows[1:]:
-            if len(row) <= max(asked_at, answered_at):
-                continue
-            asked = parse_date(row[asked_at])
-            if asked:
-                subject = row[subject_at] if subject_at is not None and subject_at < len(row) else ""
-                found.append(Message(subject, asked, parse_date(row[answered_at]), page.url))
-    return found
-
+from checks.snapshot import Snapshot
 
 @check(id="interaction.channel", title="互动交流渠道与留言答复", family="interaction",
        basis="《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决：互动回应差",

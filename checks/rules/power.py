@@ -9,17 +9,16 @@ service portal counts as published, and the finding says that its content and da
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import urlsplit
 
 from checks.columns import column_items, find_column, normalise
-from checks.common import open_page, publication_date, require_list_loaded, searched
-from checks.facts.items import item_date
+from checks.common import open_page, require_list_loaded, searched
+from checks.facts.items import newest_listed
 from checks.facts.portals import service_portal
 from checks.lexicon import BLANK_MARKERS, COLUMNS, PHONE_PATTERN
 from checks.model import Context, Evidence, Finding, Status
 from checks.registry import check
-from checks.snapshot import Link, Page, Snapshot
+from checks.snapshot import Link, Snapshot
 
 
 def outbound_column(snap: Snapshot, concept_name: str) -> Link | None:
@@ -48,15 +47,6 @@ def _outbound_finding(link: Link, threshold: str) -> Finding:
                    evidence=evidence, details=details, score=0.5)
 
 
-def _newest(snap: Snapshot, page: Page, items: list[Link], today: date) -> tuple[date, str, str] | None:
-    """The newest dated entry of the list (date, url, title); the page's own date when it is the list itself."""
-    dated = [(day, link.target, link.anchor) for link in items if (day := item_date(snap, link)) and day <= today]
-    if dated:
-        return max(dated)
-    own = publication_date(page)
-    return (own[0], page.url, page.title) if own and own[0] <= today else None
-
-
 @check(id="power.responsibility_list", title="权责清单公开", family="power",
        basis="《2020年政务公开工作要点》（国办发〔2020〕17号）一：更新完善权责清单并按要求公开",
        remedy="在政府信息公开专栏设置“权责清单”栏目（或链接至广东政务服务网的本级权责清单），并在权责事项调整后及时更新，标注更新日期。",
@@ -75,7 +65,7 @@ def responsibility_list(snap: Snapshot, ctx: Context) -> Finding:
     page = open_page(snap, match, threshold)
     items = column_items(snap, page.url)
     portal_link = next((link for link in snap.content_links(page.url) if service_portal(link.target)), None)
-    newest = _newest(snap, page, items, ctx.today)
+    newest = newest_listed(snap, page, items, ctx.today)
     if newest is None and portal_link is not None:  # the column only sends visitors to the portal
         return _outbound_finding(portal_link, threshold)
     details = {"source": "site", "url": match.url, "items": len(items), "verified": True, "newest": None}

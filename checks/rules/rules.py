@@ -3,29 +3,16 @@
 
 from __future__ import annotations
 
-import re
 
 
 from checks.columns import column_items, find_column
 from checks.common import open_page
 from checks.facts.forms import own_search
-from checks.facts.documents import Document, documents
+from checks.facts.documents import documents, validity_of
 from checks.facts.platform import platform_column
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
 from checks.snapshot import Snapshot
-
-VALIDITY_VALUE = re.compile(r"有效|失效|废止|已修改|修订|修正|停止执行")
-VALIDITY_TEXT = re.compile(r"有效期(?:至|为|截至|[一二三四五六七八九十两\d]+年)|(?:已|予以|决定)(?:废止|失效)|自\S{0,20}起失效")
-
-
-def validity_of(snap: Snapshot, doc: Document) -> str:
-    """The validity the page shows: its 有效性 field, or a 有效期/废止 statement in the text."""
-    if VALIDITY_VALUE.search(doc.validity):
-        return doc.validity
-    found = VALIDITY_TEXT.search(snap.main_text(doc.page))
-    return found.group(0) if found else ""
-
 
 CENTRAL_BASIS = "国办发〔2020〕17号（2020年政务公开工作要点）；《中华人民共和国政府信息公开条例》第二十四条"
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from checks.columns import column_items
 from checks.common import ACCESS_DENIED, ERROR_WORDS, describe_error
-from checks.dates import parse_date
 from checks.facts.footer import ID_CODE, read_footer
-from checks.facts.items import item_date
+from checks.facts.freshness import CLASSES, column_newest, columns, home_newest, update_class, update_windows
 from checks.facts.security_terms import blocked, terms
 from checks.lexicon import BLANK_MARKERS, SOFT_404_MARKERS
 from checks.model import Context, Evidence, Finding, Status, Unverifiable
 from checks.registry import check
-from checks.snapshot import Link, Page, Snapshot
+from checks.snapshot import Link, Snapshot
 
 INDICATORS_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
 VETO_BASIS = INDICATORS_2019 + "单项否决"
@@ -374,13 +371,6 @@ def search(snap: Snapshot, ctx: Context) -> Finding:
     return Finding(Status.FAIL, problem + "。", value="检索不到", threshold=threshold, evidence=evidence, details=details)
 
 
-# Update classes of V-COL and the words that put a column in them (rulebook §1.2a).
-CLASSES = {
-    "news": ("动态要闻类", ("动态", "要闻", "新闻", "图片新闻", "工作进展")),
-    "notice": ("通知公告、政策文件类", ("通知公告", "公示公告", "公告", "通知", "政策文件", "规范性文件", "政策法规")),
-    "plan": ("人事、规划计划类", ("人事", "任免", "招考", "规划", "计划")),
-}
-_PAGINATED = re.compile(r"_\d+\.s?html?$")
 MIN_OWN_TEXT = 40  # characters of its own a page needs to be content rather than an empty frame
 
 
@@ -391,18 +381,11 @@ def home_updated(snap: Snapshot, ctx: Context) -> Finding:
     home = snap.home()
     limit = int(ctx.thresholds["site.home_updated"]["max_age_days"])
     threshold = f"首页最新信息发布时间距检测日不超过{limit}天"
-    dated = [(item_date(snap, link, ctx.today), link) for link in snap.links_from(home.url) if link.internal and link.anchor]
-    dated = [(day, link) for day, link in dated if day and day <= ctx.today]
-    where = "首页"
-    if not dated:  # a navigation-only home page: its second-level pages carry the news
-        second = [link for link in snap.links_from(home.url) if link.internal]
-        dated = [(item_date(snap, item, ctx.today), item) for link in second for item in snap.links_from(link.target)]
-        dated = [(day, link) for day, link in dated if day and day <= ctx.today]
-        where = "首页及其二级页面"
-    if not dated:
+    where, found = home_newest(snap, home, ctx.today)
+    if found is None:
         return Finding(Status.FAIL, f"{where}的信息均未标注发布时间，按规定视为未更新。", value="无日期",
                        threshold=threshold, evidence=[Evidence(url=home.url)])
-    newest, link = max(dated, key=lambda pair: pair[0])
+    newest, link = found
     age = (ctx.today - newest).days
     evidence = [Evidence(url=link.target, text=f"“{link.anchor}” {newest.isoformat()}")]
     details = {"newest": newest.isoformat(), "age_days": age}
@@ -413,56 +396,19 @@ def home_updated(snap: Snapshot, ctx: Context) -> Finding:
                    threshold=threshold, evidence=evidence, details=details)
 
 
-@dataclass
-class Column:
-    page: Page
-    name: str
-    items: list[Link]
-
-    @property
-    def url(self) -> str:
-        return self.page.url
-
-
-def column_name(page: Page) -> str:
-    return (page.meta_tags.get("ColumnName") or page.title.split("_")[0].split("-")[0]).strip()
-
-
-def columns(snap: Snapshot) -> list[Column]:
-    """List pages: pages declaring a column (ColumnName), or listing dated items; later pages of a
-    paginated list are parts of their column, not columns of their own."""
-    found = []
-    for page in snap.pages():
-        if not page.ok or page.url == snap.start_url or _PAGINATED.search(urlsplit(page.final_url).path):
-            continue
-        items = column_items(snap, page.url)
-        if page.meta_tags.get("ColumnName") or any(parse_date(link.context) for link in items):
-            found.append(Column(page, column_name(page), items))
-    return found
-
-
-def update_class(column: Column) -> str | None:
-    label = column.page.meta_tags.get("ColumnType", "") + " " + column.name
-    for key, (_, words) in CLASSES.items():
-        if any(word in label for word in words):
-            return key
-    return None
-
-
 @check(id="site.columns_updated", title="栏目信息更新", basis=VETO_BASIS + "：栏目不更新", family="site",
        remedy="按栏目类别定期更新：动态要闻类2周内、通知公告和政策文件类6个月内、人事和规划计划类1年内应有新信息；确无内容的栏目应整合或撤销。",
        needs=("home",))
 def columns_updated(snap: Snapshot, ctx: Context) -> Finding:
     limits = ctx.thresholds["site.columns_updated"]
-    windows = {"news": int(limits["news_days"]), "notice": int(limits["notice_days"]), "plan": int(limits["plan_days"])}
+    windows = update_windows(ctx.thresholds)
     stale, fresh, checked = [], [], 0
     for column in columns(snap):
         kind = update_class(column)
         if kind is None or not column.items:
             continue  # unclassified columns have no update rule; blank ones are site.blank_columns
         checked += 1
-        dates = [day for day in (item_date(snap, link, ctx.today) for link in column.items) if day and day <= ctx.today]
-        newest = max(dates) if dates else None
+        newest = column_newest(snap, column, ctx.today)
         age = (ctx.today - newest).days if newest else None
         row = {"url": column.url, "name": column.name, "class": CLASSES[kind][0], "kind": kind,
                "newest": newest.isoformat() if newest else None, "age_days": age}

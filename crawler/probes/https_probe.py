@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import dns.resolver
+from dns.rdtypes.svcbbase import ParamKey
 
 from crawler.resolver import addresses, make_resolver
 
@@ -27,6 +28,20 @@ def resolve(host: str, nameserver: str | None) -> str | None:
     except Exception:  # DNS trouble is the DNS probe's finding; here it only means "not probed"
         return None
     return found[0] if found else None
+
+
+def service_port(host: str, nameserver: str | None) -> int | None:
+    """The port an HTTPS service binding (RFC 9460 "HTTPS" record) names for the host, if any:
+    how a site tells clients its HTTPS twin listens somewhere other than 443."""
+    resolver = make_resolver(nameserver) if nameserver else dns.resolver.Resolver()
+    try:
+        answer = resolver.resolve(host, "HTTPS")
+    except Exception:  # no such record (the usual case) or DNS trouble: the default port
+        return None
+    for record in sorted(answer, key=lambda record: record.priority):
+        if record.priority and ParamKey.PORT in record.params:
+            return int(record.params[ParamKey.PORT].port)
+    return None
 
 
 def handshake(host: str, address: str, port: int, timeout: float) -> dict:
@@ -65,7 +80,7 @@ def probe(url: str, nameserver: str | None, timeout: float) -> list[dict]:
     address = resolve(host, nameserver)
     if address is None:
         return []
-    port = parts.port if parts.scheme == "https" and parts.port else 443
+    port = parts.port if parts.scheme == "https" and parts.port else service_port(host, nameserver) or 443
     rows = [{"kind": "https_tls", "target": f"{host}:{port}", "family": "ipv6" if ":" in address else "ipv4",
              **_row(handshake(host, address, port, timeout))}]
     if parts.port in (None, 80, 443):  # a site on a custom port has no standard HTTP twin to redirect

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from checks.rules.decisions import participation, window
+from checks.facts.consultations import window
+from checks.rules.decisions import participation
 from checks.model import Context, Status
 from reports.scoring import load_profile
 from tests.snapshots import make_snapshot, page_html

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from checks.dates import add_working_days, calendar_note, is_working_day, working_days_between
-from checks.rules.decisions import window
+from checks.facts.consultations import window
 
 
 @pytest.mark.parametrize("day,working", [

@@ -5,6 +5,7 @@ demo/defects.yaml plants — no more, no fewer."""
 from __future__ import annotations
 
 import json
+import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,7 +21,8 @@ DEFECTS = demo.defects()
 
 def assess_demo(portal, out, *extra, nameserver=None):
     result = govscan("assess", "--url", portal.url, "--name", demo.SITE_NAME, "--nameserver",
-                     nameserver or portal.nameserver, "--out", out, *extra)
+                     nameserver or portal.nameserver, "--out", out, *extra,
+                     env={**os.environ, "SSL_CERT_FILE": str(portal.ca_file)})  # the demo's own CA
     assert result.returncode == 0, result.stderr
     return json.loads((out / "result.json").read_text(encoding="utf-8")), Snapshot(out / "snapshot.sqlite")
 
