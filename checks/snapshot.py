@@ -13,7 +13,8 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 
-@dataclass
+# slots: a big site's audit holds every page and link at once; an instance dict each would double that
+@dataclass(slots=True)
 class Page:
     url: str
     final_url: str
@@ -23,18 +24,22 @@ class Page:
     depth: int
     rendered: bool
     metadata: dict
-    headers: dict
     charset: str
     referrer: str | None
     _html: bytes | None = None
-    # Bodies are read on demand: most checks never look at the HTML of most pages.
-    _load_html: Callable[[str], bytes | None] | None = field(default=None, repr=False, compare=False)
+    # Bodies and headers are read on demand (column, url): most checks never look at the HTML of most
+    # pages, and none at their headers.
+    _load: Callable[[str, str], bytes | str | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def html(self) -> str:
-        if self._html is None and self._load_html is not None:
-            self._html = self._load_html(self.url) or b""
+        if self._html is None and self._load is not None:
+            self._html = self._load("html", self.url) or b""
         return zlib.decompress(self._html).decode("utf-8") if self._html else ""
+
+    @property
+    def headers(self) -> dict:
+        return json.loads((self._load("headers", self.url) if self._load is not None else None) or "{}")
 
     @property
     def ok(self) -> bool:
@@ -49,7 +54,7 @@ class Page:
         return self.metadata.get("document", {})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     source: str
     target: str
@@ -97,19 +102,18 @@ class Snapshot:
     @cached_property
     def _pages(self) -> dict[str, Page]:
         rows = self.db.execute(
-            "SELECT url, final_url, status, title, text, depth, rendered, metadata, headers, charset, referrer "
+            "SELECT url, final_url, status, title, text, depth, rendered, metadata, charset, referrer "
             "FROM pages"
         )
         pages = {}
         for row in rows:
             page = Page(row[0], row[1] or row[0], row[2] or 0, row[3] or "", row[4] or "", row[5] or 0,
-                        bool(row[6]), json.loads(row[7] or "{}"), json.loads(row[8] or "{}"), row[9] or "",
-                        row[10], _load_html=self._html_of)
+                        bool(row[6]), json.loads(row[7] or "{}"), row[8] or "", row[9], _load=self._column_of)
             pages[page.url] = page
         return pages
 
-    def _html_of(self, url: str) -> bytes | None:
-        row = self.db.execute("SELECT html FROM pages WHERE url = ?", (url,)).fetchone()
+    def _column_of(self, column: str, url: str) -> bytes | str | None:
+        row = self.db.execute(f"SELECT {column} FROM pages WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None
 
     @cached_property
@@ -168,7 +172,12 @@ class Snapshot:
     def _links(self) -> list[Link]:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(links)")}
         context = "context" if "context" in columns else "''"  # snapshots from before the column
-        return [Link(s, t, a or "", g, bool(i), c or "") for s, t, a, g, i, c in
+        # Every page repeats its source URL on each of its links, and the navigation's targets, anchors
+        # and tags on every page: one string object per distinct value keeps the audit's memory to what
+        # the site really has, not links × their text.
+        one = {}.setdefault
+        return [Link(one(s, s), one(t, t), one(a, a) if a else "", one(g, g), bool(i), one(c, c) if c else "")
+                for s, t, a, g, i, c in
                 self.db.execute(f"SELECT source, target, anchor, tag, internal, {context} FROM links")]
 
     def links(self, internal: bool | None = None) -> list[Link]:
@@ -254,9 +263,16 @@ class Snapshot:
         return [row for row in rows if kind is None or row["kind"] == kind]
 
     def outcome(self, url: str) -> Outcome:
-        page = self.page(url)
-        if page is not None:
-            return Outcome(url, True, status=page.status)
+        if "_pages" in self.__dict__:
+            page = self.page(url)
+            status = None if page is None else page.status
+        else:  # one URL's fate needs no page loaded (the run's outcome is decided after the audit let go of them)
+            row = self.db.execute("SELECT status FROM (SELECT status, 0 AS rank, rowid FROM pages WHERE url = ? UNION ALL "
+                                  "SELECT status, 1, rowid FROM pages WHERE final_url = ?) ORDER BY rank, rowid LIMIT 1",
+                                  (url, url)).fetchone()
+            status = None if row is None else row[0] or 0
+        if status is not None:
+            return Outcome(url, True, status=status)
         if url in self._attachments:
             return Outcome(url, True, status=self._attachments[url]["status"], kind="attachment")
         if url in self._errors:
