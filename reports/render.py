@@ -6,13 +6,14 @@ Crawled text is untrusted: Jinja2 autoescapes everything, and only http(s) URLs 
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import math
 import os
 from datetime import datetime
 from urllib.parse import quote
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.model import BEIJING
@@ -175,8 +176,26 @@ def write_outputs(result: dict, out_dir: Path) -> dict[str, Path]:
     paths = {"scorecard": out_dir / "scorecard.html", "csv": out_dir / "rectification.csv",
              "xlsx": out_dir / "rectification.xlsx"}
     write_atomic(paths["scorecard"], scorecard_html(result, out_dir))
-    frame = pd.DataFrame(rectification_rows(result),
-                         columns=["序号", "检查项", "结论", "问题描述", "涉及页面", "依据", "整改建议"])
-    write_atomic(paths["csv"], "\ufeff" + frame.to_csv(index=False))  # BOM: Excel opens UTF-8 CSV correctly
-    frame.to_excel(paths["xlsx"], index=False, sheet_name="整改清单")
+    rows = [[row[column] for column in RECTIFICATION_COLUMNS] for row in rectification_rows(result)]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([RECTIFICATION_COLUMNS, *rows])
+    write_atomic(paths["csv"], "\ufeff" + text.getvalue())  # BOM: Excel opens UTF-8 CSV correctly
+    write_xlsx(paths["xlsx"], "整改清单", RECTIFICATION_COLUMNS, rows)
     return paths
+
+
+RECTIFICATION_COLUMNS = ["序号", "检查项", "结论", "问题描述", "涉及页面", "依据", "整改建议"]
+
+
+def write_xlsx(path: Path, sheet: str, columns: list[str], rows: list[list]) -> None:
+    """One plain sheet through openpyxl directly: pandas would cost every run its import time and
+    tens of MB for one small table."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    table = book.active
+    table.title = sheet
+    table.append(columns)
+    for row in rows:
+        table.append(row)
+    book.save(path)
