@@ -41,7 +41,13 @@ def crawl_settings(job: dict) -> Settings:
         settings.set("DOWNLOAD_DELAY", 0)
     if job.get("host_slots"):  # a distributed night: per-host concurrency across all workers (Redis)
         settings.set("GOVSCAN_HOST_SLOTS", job["host_slots"])
-        settings.set("DOWNLOADER_MIDDLEWARES", {"govscan.distributed.politeness.HostSlotsMiddleware": 950})
+        settings.set("DOWNLOADER_MIDDLEWARES", {**settings.getdict("DOWNLOADER_MIDDLEWARES"),  # the page budget stays
+                                                "govscan.distributed.politeness.HostSlotsMiddleware": 950})
+    if job.get("warc"):  # every response kept as served, next to the download handler (crawler/warc.py)
+        settings.set("GOVSCAN_WARC", job["warc"])
+        settings.set("GOVSCAN_SITE", job["site"])
+        settings.set("DOWNLOADER_MIDDLEWARES", {**settings.getdict("DOWNLOADER_MIDDLEWARES"),
+                                                "crawler.warc.WarcMiddleware": 960})
     nameserver = job.get("nameserver")
     if nameserver:
         settings.set("GOVSCAN_NAMESERVER", nameserver)

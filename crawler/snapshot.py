@@ -6,6 +6,7 @@ The audit stage reads it through checks/snapshot.py; the schema below is the con
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from contextlib import closing
@@ -14,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 SCHEMA_VERSION = "1"
+ARCHIVE = "archive.warc.gz"  # the run's WARC (crawler/warc.py), beside the snapshot
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -54,6 +56,17 @@ CREATE TABLE IF NOT EXISTS probes (
 CREATE TABLE IF NOT EXISTS errors (
     url TEXT, kind TEXT, message TEXT, referrer TEXT, at TEXT
 );
+CREATE TABLE IF NOT EXISTS captures (  -- the run's WARC records of responses (crawler/warc.py), one per response
+    url TEXT,                      -- the URL requested (each redirect hop has its own)
+    record_id TEXT,                -- WARC-Record-ID of the response (or conversion) record
+    sha256 TEXT,                   -- hex SHA-256 of the payload as served (Chromium's DOM when rendered)
+    captured_at TEXT,              -- WARC-Date (UTC)
+    status INTEGER, rendered INTEGER, content_type TEXT, size INTEGER,
+    warc TEXT,                     -- '' = this run's archive.warc.gz; else another run's, relative to this run
+    "offset" INTEGER, length INTEGER,  -- the record's gzip member in that file
+    kind TEXT                      -- response, conversion (rendered), revisit (a 304 pointing at the record above)
+);
+CREATE INDEX IF NOT EXISTS captures_url ON captures (url);
 CREATE TABLE IF NOT EXISTS columns (   -- per list (directory): how much of it the crawl's budget covered
     key TEXT PRIMARY KEY,          -- the list's directory path, e.g. /xwzx/gzdt/
     url TEXT,                      -- the first page of it the crawl found
@@ -122,6 +135,9 @@ class SnapshotWriter:
     def error(self, row: dict) -> None:
         self._add(_statement("INSERT", "errors", row), row)
 
+    def capture(self, row: dict) -> None:
+        self._add(_statement("INSERT", "captures", row), row)
+
     def columns(self, rows: list[dict]) -> None:
         for row in rows:
             self._add(_statement("INSERT OR REPLACE", "columns", row), row)
@@ -186,6 +202,7 @@ class PreviousSnapshot:
 
     def __init__(self, path: str | Path, start_url: str):
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self.run_dir = Path(path).parent
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}
         if meta.get("complete") != "1" or meta.get("start_url") != start_url or "body_hash" not in columns:
@@ -210,6 +227,21 @@ class PreviousSnapshot:
     def body_hash(self, url: str) -> str | None:
         row = self.db.execute("SELECT body_hash FROM pages WHERE url = ? AND status = 200", (url,)).fetchone()
         return row[0] if row else None
+
+    def capture(self, url: str, run_dir: Path) -> dict | None:
+        """The previous run's record of the page's body (crawler/warc.py), its archive given relative to
+        `run_dir`; None when that run kept no archive."""
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'captures'").fetchone() is None:
+            return None
+        cursor = self.db.execute("SELECT * FROM captures WHERE url = ? AND status BETWEEN 200 AND 299 AND rendered = 0 "
+                                 "ORDER BY rowid DESC LIMIT 1", (url,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        found = dict(zip((column[0] for column in cursor.description), row))
+        archive = self.run_dir / (found["warc"] or ARCHIVE)
+        found["warc"] = os.path.relpath(archive, run_dir)
+        return found
 
     def page(self, url: str) -> dict | None:
         cursor = self.db.execute("SELECT * FROM pages WHERE url = ? AND status = 200", (url,))

@@ -397,5 +397,56 @@ def users_list(var_dir):
         history.close()
 
 
+@main.command("replay")
+@click.argument("run_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("url", required=False)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the marked page here (default RUN_DIR/replay/<digest>.html).")
+@click.option("--raw", is_flag=True, help="Write the body exactly as the server sent it to standard output.")
+def replay(run_dir, url, out, raw):
+    """An archived page as it was served (scripts disabled, marked 存档页面); without URL, list the archive."""
+    from contextlib import closing
+
+    from govscan.archive import Captures, find_capture, read_payload, replay_page
+    from reports.render import local_time
+
+    if url is None:
+        snapshot = run_dir / "snapshot.sqlite"
+        if not snapshot.exists():
+            fail_config(f"{run_dir}: 不是govscan运行目录（没有snapshot.sqlite）")
+        with closing(Captures(snapshot)) as captures:
+            for capture in captures.all():
+                mark = "（渲染）" if capture.rendered else "（沿用上次）" if capture.kind == "revisit" else ""
+                click.echo(f"{local_time(capture.captured_at)}  {capture.status}  {capture.sha256[:16]}  {capture.url}{mark}")
+        return
+    try:
+        capture = find_capture(run_dir, url)
+        body, headers = read_payload(run_dir, capture)
+    except (LookupError, OSError) as exc:
+        fail_config(str(exc))
+    if raw:
+        sys.stdout.buffer.write(body)
+        return
+    target = out or run_dir / "replay" / f"{capture.sha256[:16]}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(replay_page(capture, body, headers), encoding="utf-8")
+    click.echo(f"存档页面 — 采集于 {local_time(capture.captured_at)}，SHA-256 {capture.sha256}：{target.resolve()}")
+
+
+@main.command("prune")
+@click.option("--older-than", "days", type=click.IntRange(min=0), required=True, metavar="DAYS",
+              help="Delete the WARC archives of runs older than this many days.")
+@click.option("--var", "var_dir", default="var", type=click.Path(path_type=Path), envvar="GOVSCAN_VAR",
+              show_default=True, help="Data directory (its runs/).")
+def prune(days, var_dir):
+    """Delete old runs' WARC archives, keeping those of runs with a 单项否决 (and those kept runs refer to)."""
+    from govscan.archive import prune as prune_archives
+
+    deleted, kept = prune_archives(var_dir / "runs", days)
+    for run_dir in deleted:
+        click.echo(f"已删除 {run_dir}/archive.warc.gz")
+    click.echo(f"删除{len(deleted)}个存档，因单项否决保留{len(kept)}个")
+
+
 if __name__ == "__main__":
     main()

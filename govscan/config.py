@@ -33,6 +33,7 @@ class CrawlLimits(Strict):
     timeout_s: int = Field(default=15, ge=1)        # per request
     concurrency_per_host: int = Field(default=2, ge=1, le=16)
     max_duration_s: int = Field(default=3600, ge=10)  # whole crawl
+    warc: bool = True             # keep every response in the run's archive.warc.gz (evidence, replay)
 
 
 class Site(Strict):

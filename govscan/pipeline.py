@@ -27,7 +27,8 @@ from checks.registry import all_checks, run_checks
 from checks.snapshot import Snapshot
 from crawler.lifeline import PARENT_ENV
 from crawler.probes.dns_probe import host_rules
-from crawler.snapshot import SnapshotWriter, connect as create_snapshot
+from crawler.snapshot import ARCHIVE, SnapshotWriter, connect as create_snapshot
+from govscan.archive import attach_captures
 from govscan.config import Site
 from govscan.history import ERROR, INTERRUPTED, OK, TIMEOUT, UNASSESSABLE, UNREACHABLE, History, HistoryUnavailable
 from govscan.reviews import review_hook
@@ -107,6 +108,7 @@ def crawl(site: Site, options: Options, profile: Profile, snapshot: Path, log_fi
         # the column names and slugs the checks look for, so the crawl fetches those columns first
         "columns": {name: asdict(concept) for name, concept in COLUMNS.items()},
         "previous_snapshot": str(previous) if previous else None,
+        "warc": str(snapshot.with_name(ARCHIVE)) if limits["warc"] else None,
         # Loopback servers (demo, tests) need no politeness delays.
         "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
         "host_slots": options.host_slots, "ipv6": options.ipv6_probes,
@@ -178,6 +180,7 @@ def audit_and_report(site: Site, snapshot_path: Path, out: Path, options: Option
         warnings = [warning.as_dict(ctx.today) for warning in early_warnings(snap, ctx)]  # never scored
         attach_screenshots(findings, out, host_rules(snap.probes()) if ctx.own_nameserver else {},
                            take_new=options.render and options.screenshots)
+        attach_captures(findings + warnings, snapshot_path)  # each evidence URL's WARC record and digest
         crawl_info = crawl_summary(snap, run_meta.get("crawl_problem"))
     finally:
         snap.close()
@@ -229,7 +232,7 @@ def gather(site: Site, options: Options, profile: Profile, out: Path,
     out.mkdir(parents=True, exist_ok=True)
     (out / "result.json").unlink(missing_ok=True)  # a stale result must not pose as this run's
     snapshot = out / "snapshot.sqlite"
-    for stale in (snapshot, out / "crawl.log"):
+    for stale in (snapshot, out / "crawl.log", out / ARCHIVE):
         stale.unlink(missing_ok=True)
     problem = crawl(site, options, profile, snapshot, out / "crawl.log", previous)
     if not snapshot.exists():  # the crawler died before writing anything: audit an empty snapshot

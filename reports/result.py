@@ -64,6 +64,12 @@ class EvidenceItem(Open):
     text: str = ""
     screenshot: str = ""
     title: str = ""  # the title of the page at `url`, when the crawl fetched it
+    # the response the evidence rests on, in the run's archive.warc.gz (crawler/warc.py); absent
+    # when the run kept no archive
+    sha256: str = ""          # of the payload as served (Chromium's DOM when `rendered`)
+    warc_record_id: str = ""  # WARC-Record-ID, e.g. <urn:uuid:…>
+    captured_at: str = ""     # WARC-Date (UTC)
+    rendered: bool = False
 
 
 class ReviewInfo(Open):

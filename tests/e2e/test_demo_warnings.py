@@ -8,7 +8,10 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -90,3 +93,15 @@ def test_scorecard_mail_and_rectification_list_show_them_dated(run):
     flagged = [row for row in rows if row["结论"].startswith("预警")]
     assert [row["检查项"] for row in flagged] == [w["title"] for w in result["warnings"]]
     assert all(w["due"] in row["结论"] for w, row in zip(result["warnings"], flagged))
+
+
+def test_the_demo_run_archive_opens_with_warcio_and_with_fastwarc(run):
+    """The demo's WARC passes both readers' digest checks, and the warnings' evidence names its records."""
+    result, out = run
+    archive = str(out / "archive.warc.gz")
+    tools = Path(sys.executable).parent
+    for command in ([tools / "warcio", "check", archive], [tools / "fastwarc", "check", "--verify-payloads", "-q", archive]):
+        checked = subprocess.run(command, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    column = next(w for w in result["warnings"] if w["id"] == "site.column_stale")["evidence"][0]
+    assert len(column["sha256"]) == 64 and column["warc_record_id"].startswith("<urn:uuid:")
