@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import zlib
 from http import HTTPStatus
 from io import BytesIO
@@ -33,6 +34,7 @@ from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 from crawler.snapshot import SnapshotWriter
 
+log = logging.getLogger(__name__)
 RENDERED_HEADER = "WARC-Govscan-Rendered"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # The body Scrapy hands over is already de-chunked: the header would describe bytes not stored.
@@ -99,10 +101,13 @@ class WarcMiddleware:
         return middleware
 
     def process_response(self, request, response, spider=None):
-        if response.status == 304 and self._previous_capture(request.url):
-            self.revisit(request, response)
-        else:
-            self.archive(request, response, rendered=bool(request.meta.get("playwright")))
+        try:
+            if response.status == 304 and self._previous_capture(request.url):
+                self.revisit(request, response)
+            else:
+                self.archive(request, response, rendered=bool(request.meta.get("playwright")))
+        except OSError:  # a full disk costs the archive its record, not the assessment its page
+            log.exception("%s: not archived", request.url)
         return response
 
     def _previous_capture(self, url: str) -> dict | None:

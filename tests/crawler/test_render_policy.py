@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 import sys
 
+from warcio.archiveiterator import ArchiveIterator
+
 from crawler.render_policy import render_reason
 from govscan.config import CrawlLimits
 from reports.scoring import load_profile
@@ -48,7 +50,7 @@ def test_only_the_script_filled_page_is_rendered_and_the_reason_kept(static_site
                                      encoding="utf-8")
     job = {"site": "t", "url": url, "snapshot": str(tmp_path / "s.sqlite"), "nameserver": None, "fast": True,
            "crawl": CrawlLimits(max_pages=20, render=True, robots=False).model_dump(),
-           "thresholds": load_profile().thresholds}
+           "thresholds": load_profile().thresholds, "warc": str(tmp_path / "archive.warc.gz")}
     (tmp_path / "job.json").write_text(json.dumps(job), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "crawler.run", str(tmp_path / "job.json")], cwd=ROOT, timeout=180,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
@@ -59,3 +61,11 @@ def test_only_the_script_filled_page_is_rendered_and_the_reason_kept(static_site
     assert rows["mail.html"][0] == 1 and "fetch" in rows["mail.html"][1] and "加载中" in rows["mail.html"][1]
     assert rows[""] == (0, None) and rows["news.html"] == (0, None)  # the home page's script fills nothing visible
     assert "reply.html" in rows  # found only in the rendered list
+    # the archive keeps both: the bytes the server sent and, marked, the DOM the checks read
+    kinds = [row for row in db.execute("SELECT kind, rendered, record_id FROM captures WHERE url LIKE '%/mail.html'")]
+    assert [kind for kind, _, _ in kinds] == ["response", "conversion"] and kinds[1][1] == 1
+    with open(tmp_path / "archive.warc.gz", "rb") as stream:
+        dom = next(record for record in ArchiveIterator(stream)
+                   if record.rec_headers.get_header("WARC-Record-ID") == kinds[1][2])
+        assert dom.rec_headers.get_header("WARC-Govscan-Rendered") == "chromium-dom"
+        assert "关于路灯的答复" in dom.content_stream().read().decode("utf-8")
