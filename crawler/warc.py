@@ -1,8 +1,9 @@
 """Every response the crawl receives, kept as served: one WARC file per run (warcio), for disputes.
 
-`WarcMiddleware` sits next to the download handler (priority 950), so it sees each response before
-Scrapy decompresses or follows it: every redirect hop, robots.txt, platform API answers, attachments
-within DOWNLOAD_MAXSIZE (a larger one is aborted, so never received). Each exchange becomes a
+`WarcMiddleware` sits next to the download handler (priority 960, beside the distributed nights'
+host slots at 950), so it sees each response before Scrapy decompresses or follows it: every
+redirect hop, robots.txt, platform API answers, attachments within DOWNLOAD_MAXSIZE (a larger one
+is aborted, so never received). Each exchange becomes a
 `response` record (the payload as served: content-encoding kept, transfer-encoding undone) and its
 `request` record. A DOM that Chromium rendered is not what the server sent: it is a `conversion`
 record marked `WARC-Govscan-Rendered`. Payload digests are SHA-256 (WARC form `sha256:BASE32`; the
