@@ -109,35 +109,17 @@ def attach_captures(entries: list[dict], snapshot: Path) -> None:
                                     captured_at=capture.captured_at, rendered=capture.rendered)
 
 
-def read_payload(run_dir: Path, capture: Capture) -> tuple[bytes, dict[str, str]]:
-    """(the payload exactly as served, its HTTP headers) of one record; OSError when the archive is gone."""
+def read_payload(run_dir: Path, capture: Capture, decoded: bool = False) -> tuple[bytes, dict[str, str]]:
+    """(the payload exactly as served, or with its content-encoding undone for display; its HTTP
+    headers) of one record; OSError when the archive is gone."""
     with capture.archive(run_dir).open("rb") as stream:
         stream.seek(capture.offset)
         for record in ArchiveIterator(stream):
             if record.rec_headers.get_header("WARC-Record-ID") != capture.record_id:
                 break
             headers = {name.lower(): value for name, value in record.http_headers.headers} if record.http_headers else {}
-            return record.raw_stream.read(), headers
+            return (record.content_stream() if decoded else record.raw_stream).read(), headers
     raise LookupError(f"{capture.archive(run_dir)}: record {capture.record_id} not at offset {capture.offset}")
-
-
-def _decoded(body: bytes, encoding: str) -> bytes:
-    """The body with its content-encoding undone, for display (the digest stays that of the bytes served)."""
-    import zlib
-
-    encoding = encoding.strip().lower()
-    try:
-        if encoding in ("gzip", "x-gzip"):
-            return zlib.decompress(body, 16 + zlib.MAX_WBITS)
-        if encoding == "deflate":
-            return zlib.decompress(body, -zlib.MAX_WBITS if body[:1] != b"\x78" else zlib.MAX_WBITS)
-        if encoding == "br":
-            import brotli
-
-            return brotli.decompress(body)
-    except Exception:  # an encoding we cannot undo: show what was served
-        return body
-    return body
 
 
 def _charset(headers: dict[str, str], body: bytes) -> str:
@@ -148,8 +130,8 @@ def _charset(headers: dict[str, str], body: bytes) -> str:
 
 
 def replay_page(capture: Capture, body: bytes, headers: dict[str, str]) -> str:
-    """The archived page for a browser: marked as archived, its scripts, requests and redirects disabled."""
-    body = _REFRESH.sub(b"", _decoded(body, headers.get("content-encoding", "")))
+    """The archived page (its body decoded: read_payload(decoded=True)) for a browser: marked as archived, its scripts, requests and redirects disabled."""
+    body = _REFRESH.sub(b"", body)
     try:
         text = body.decode(_charset(headers, body), errors="replace")
     except LookupError:

@@ -421,7 +421,7 @@ def replay(run_dir, url, out, raw):
         return
     try:
         capture = find_capture(run_dir, url)
-        body, headers = read_payload(run_dir, capture)
+        body, headers = read_payload(run_dir, capture, decoded=not raw)
     except (LookupError, OSError) as exc:
         fail_config(str(exc))
     if raw:
