@@ -103,8 +103,9 @@ class WarcMiddleware:
 
     def process_response(self, request, response, spider=None):
         try:
-            if response.status == 304 and self._previous_capture(request.url):
-                self.revisit(request, response)
+            previous = self._previous_capture(request.url) if response.status == 304 else None
+            if previous is not None:
+                self.revisit(request, response, previous)
             else:
                 self.archive(request, response, rendered=bool(request.meta.get("playwright")))
         except OSError:  # a full disk costs the archive its record, not the assessment its page
@@ -157,9 +158,8 @@ class WarcMiddleware:
             "rendered": int(rendered), "content_type": content_type, "size": len(body),
             "warc": "", "offset": offset, "length": length, "kind": record.rec_type})
 
-    def revisit(self, request, response) -> None:
+    def revisit(self, request, response, previous: dict) -> None:
         """A 304: the body is the previous run's record; say so here and point the capture at it."""
-        previous = self._previous_capture(request.url)
         record = self.writer.create_revisit_record(
             request.url, digest="sha256:" + base64.b32encode(bytes.fromhex(previous["sha256"])).decode("ascii"),
             refers_to_uri=request.url, refers_to_date=previous["captured_at"],
