@@ -3,33 +3,40 @@
 `WarcMiddleware` sits next to the download handler (priority 960, beside the distributed nights'
 host slots at 950), so it sees each response before Scrapy decompresses or follows it: every
 redirect hop, robots.txt, platform API answers, attachments within DOWNLOAD_MAXSIZE (a larger one
-is aborted, so never received). Each exchange becomes a
-`response` record (the payload as served: content-encoding kept, transfer-encoding undone) and its
-`request` record. A DOM that Chromium rendered is not what the server sent: it is a `conversion`
-record marked `WARC-Govscan-Rendered`. Payload digests are SHA-256 (WARC form `sha256:BASE32`; the
-snapshot and result.json carry the hex form). Records are gzip members of their own, written as
-they arrive from the body Scrapy already holds (no copy), so the memory per page stays flat.
+is aborted, so never received). It only hands each exchange over a pipe to a writer process of its
+own (`python -m crawler.warc`): building and compressing records costs the crawl's reactor thread
+nothing but the copy, and the pipe's bounded buffer keeps memory flat (a writer that falls behind
+slows the crawl down rather than piling bodies up). The writer dies with the crawl (end of input).
 
-The snapshot's `captures` table refers to each record (id, digest, time, offset). A page carried
-over unchanged by a 304 (incremental re-crawl) has no body this time: the run's WARC gets a
+Each exchange becomes a `response` record (the payload as served: content-encoding kept,
+transfer-encoding undone) and its `request` record; a DOM that Chromium rendered is not what the
+server sent: it is a `conversion` record marked `WARC-Govscan-Rendered`. Payload digests are
+SHA-256 (WARC form `sha256:BASE32`; the snapshot and result.json carry the hex form); every record
+is a gzip member of its own (level 1), and one `captures` row per record goes into the snapshot
+(when the crawl ends, so the writer never holds the database lock the crawl's own writes need).
+
+A page carried over unchanged by a 304 (incremental re-crawl) has no body this time: the WARC gets a
 `revisit` record (profile server-not-modified) naming the previous record, and the capture row
-refers to that record in the previous run's archive (`warc`, relative to this run's directory),
-so the evidence stays traceable; `govscan prune` keeps an archive while a kept run refers to it.
+refers to that record in the previous run's archive (`warc`, relative to this run's directory), so
+the evidence stays traceable; `govscan prune` keeps an archive while a kept run refers to it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
+import struct
+import subprocess
+import sys
 import zlib
+from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import GzippingWrapper, WARCWriter
 
@@ -40,6 +47,8 @@ RENDERED_HEADER = "WARC-Govscan-Rendered"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # The body Scrapy hands over is already de-chunked: the header would describe bytes not stored.
 _TRANSFER_HEADERS = {b"transfer-encoding"}
+_FRAME = struct.Struct("!III")  # lengths of the exchange's JSON, the request body and the response body
+PIPE_BUFFER = 1 << 20           # bytes the crawl may run ahead of the writer
 
 
 def payload_digest(body: bytes) -> tuple[str, str]:
@@ -49,8 +58,8 @@ def payload_digest(body: bytes) -> tuple[str, str]:
 
 
 class _FastGzip(GzippingWrapper):
-    """One gzip member per record at level 1: warcio's level 9 costs the crawl's reactor thread
-    several times the CPU for a few per cent of disk."""
+    """One gzip member per record at level 1: warcio's level 9 costs several times the CPU for a few
+    per cent of disk."""
 
     def __init__(self, out):
         super().__init__(out)
@@ -66,11 +75,6 @@ class _Writer(WARCWriter):
         super()._write_warc_record(member, record)  # ends with member.flush(): the member is complete
 
 
-def _http_headers(headers) -> list[tuple[str, str]]:
-    return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items()
-            if name.lower() not in _TRANSFER_HEADERS for value in values]
-
-
 def _status_line(status: int) -> str:
     try:
         return f"{status} {HTTPStatus(status).phrase}"
@@ -78,22 +82,28 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
+# -- the crawl's side ----------------------------------------------------------------------------
+
+def _http_headers(headers) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items()
+            if name.lower() not in _TRANSFER_HEADERS for value in values]
+
+
 class WarcMiddleware:
-    """Downloader middleware writing the run's WARC (`GOVSCAN_WARC`) and the snapshot's captures."""
+    """Downloader middleware handing every exchange to the run's WARC writer (`GOVSCAN_WARC`)."""
 
     def __init__(self, crawler, path: str, snapshot: str):
         self.crawler = crawler
-        self.path = Path(path)
-        self.stream = self.path.open("ab")
-        self.writer = _Writer(self.stream)
-        self.captures = SnapshotWriter(snapshot)  # its own batched connection to the snapshot
-        if self.stream.tell() == 0:
-            self.writer.write_record(self.writer.create_warcinfo_record(self.path.name, {
-                "software": "govscan crawler (Scrapy, warcio)", "format": "WARC File Format 1.1",
-                "isPartOf": crawler.settings.get("GOVSCAN_SITE", "")}))
+        self.run_dir = Path(path).parent
+        self.writer = subprocess.Popen([sys.executable, "-m", "crawler.warc", path, snapshot,
+                                        crawler.settings.get("GOVSCAN_SITE", "")],
+                                       stdin=subprocess.PIPE, bufsize=PIPE_BUFFER)
 
     @classmethod
     def from_crawler(cls, crawler):
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
         path = crawler.settings.get("GOVSCAN_WARC")
         if not path:
             raise NotConfigured("no WARC requested for this crawl")
@@ -102,75 +112,146 @@ class WarcMiddleware:
         return middleware
 
     def process_response(self, request, response, spider=None):
+        if self.writer.stdin is None or self.writer.stdin.closed:
+            return response
+        exchange = {"url": request.url, "method": request.method, "request_headers": _http_headers(request.headers),
+                    "status": response.status, "headers": _http_headers(response.headers),
+                    "rendered": bool(request.meta.get("playwright")),
+                    "at": datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")}
+        if response.status == 304:
+            exchange["previous"] = self._previous_capture(request.url)
+        header = json.dumps(exchange, ensure_ascii=False).encode("utf-8")
+        body, sent = response.body, request.body or b""
         try:
-            previous = self._previous_capture(request.url) if response.status == 304 else None
-            if previous is not None:
-                self.revisit(request, response, previous)
-            else:
-                self.archive(request, response, rendered=bool(request.meta.get("playwright")))
-        except OSError:  # a full disk costs the archive its record, not the assessment its page
-            log.exception("%s: not archived", request.url)
+            self.writer.stdin.write(_FRAME.pack(len(header), len(sent), len(body)) + header + sent)
+            self.writer.stdin.write(body)
+        except OSError:  # the writer is gone (a full disk): the archive loses its records, not the crawl its pages
+            log.exception("WARC writer gone: %s and later responses not archived", request.url)
+            self.writer.stdin.close()
         return response
 
     def _previous_capture(self, url: str) -> dict | None:
         previous = getattr(self.crawler.spider, "previous", None)
-        return previous.capture(url, self.path.parent) if previous is not None else None
+        return previous.capture(url, self.run_dir) if previous is not None else None
 
-    def _request_record(self, request, concurrent_to: str):
-        parts = urlsplit(request.url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        body = request.body or b""
-        record = self.writer.create_warc_record(
-            request.url, "request", payload=BytesIO(body), length=len(body),
-            http_headers=StatusAndHeaders(f"{request.method} {target} HTTP/1.1",
-                                          [("Host", parts.netloc)] + _http_headers(request.headers),
-                                          is_http_request=True))
-        record.rec_headers.add_header("WARC-Concurrent-To", concurrent_to)
-        return record
+    def close(self, spider=None) -> None:
+        try:
+            self.writer.stdin.close()  # end of input: the writer finishes its records and exits
+        except OSError:
+            pass
+        if self.writer.wait() != 0:
+            log.error("WARC writer ended with status %s", self.writer.returncode)
+
+
+# -- the writer's side ---------------------------------------------------------------------------
+
+class WarcArchive:
+    """The run's archive.warc.gz and its captures rows, written from exchanges."""
+
+    def __init__(self, path: Path, snapshot: str, site: str):
+        self.stream = Path(path).open("ab")
+        self.writer = _Writer(self.stream)
+        self.snapshot = snapshot
+        # Captures wait in a file beside the archive until the crawl ends: writing them into the
+        # snapshot meanwhile would make the crawl's own snapshot writes wait for the database lock.
+        self.pending = Path(str(path) + ".captures")
+        self.captures = self.pending.open("w", encoding="utf-8")
+        if self.stream.tell() == 0:
+            self.writer.write_record(self.writer.create_warcinfo_record(Path(path).name, {
+                "software": "govscan crawler (Scrapy, warcio)", "format": "WARC File Format 1.1", "isPartOf": site}))
+
+    def close(self) -> None:
+        self.stream.close()
+        self.captures.close()
+        writer = SnapshotWriter(self.snapshot)
+        with self.pending.open(encoding="utf-8") as lines:
+            for line in lines:
+                writer.capture(json.loads(line))
+        writer.close()
+        self.pending.unlink()
+
+    def _capture(self, row: dict) -> None:
+        self.captures.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def add(self, exchange: dict, sent: bytes, body: bytes) -> None:
+        if exchange.get("previous"):
+            self.revisit(exchange, sent, exchange["previous"])
+        else:
+            self.archive(exchange, sent, body)
 
     def _write(self, record) -> tuple[int, int]:
         offset = self.stream.tell()
         self.writer.write_record(record)
         return offset, self.stream.tell() - offset
 
-    def archive(self, request, response, rendered: bool) -> None:
-        body = response.body
+    def _request_record(self, exchange: dict, sent: bytes, concurrent_to: str):
+        parts = urlsplit(exchange["url"])
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        record = self.writer.create_warc_record(
+            exchange["url"], "request", payload=BytesIO(sent), length=len(sent),
+            warc_headers_dict={"WARC-Date": exchange["at"], "WARC-Concurrent-To": concurrent_to},
+            http_headers=StatusAndHeaders(f"{exchange['method']} {target} HTTP/1.1",
+                                          [("Host", parts.netloc)] + exchange["request_headers"], is_http_request=True))
+        return record
+
+    def archive(self, exchange: dict, sent: bytes, body: bytes) -> None:
         sha256, warc_digest = payload_digest(body)
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        extra = {"WARC-Payload-Digest": warc_digest}
-        if rendered:
+        headers = [(name, value) for name, value in exchange["headers"] if name.lower() != "content-length"]
+        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+        extra = {"WARC-Date": exchange["at"], "WARC-Payload-Digest": warc_digest}
+        if exchange["rendered"]:
             extra[RENDERED_HEADER] = "chromium-dom"  # the page after its scripts ran, not the server's bytes
-            record = self.writer.create_warc_record(
-                request.url, "conversion", payload=BytesIO(body), length=len(body),
-                warc_content_type=content_type or "text/html", warc_headers_dict=extra)
+            record = self.writer.create_warc_record(exchange["url"], "conversion", payload=BytesIO(body), length=len(body),
+                                                    warc_content_type=content_type or "text/html", warc_headers_dict=extra)
         else:
-            headers = [(n, v) for n, v in _http_headers(response.headers) if n.lower() != "content-length"]
             record = self.writer.create_warc_record(
-                request.url, "response", payload=BytesIO(body), length=len(body), warc_headers_dict=extra,
-                http_headers=StatusAndHeaders(_status_line(response.status),
+                exchange["url"], "response", payload=BytesIO(body), length=len(body), warc_headers_dict=extra,
+                http_headers=StatusAndHeaders(_status_line(exchange["status"]),
                                               headers + [("Content-Length", str(len(body)))], protocol="HTTP/1.1"))
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset, length = self._write(record)
-        self._write(self._request_record(request, record_id))
-        self.captures.capture({
-            "url": request.url, "record_id": record_id, "sha256": sha256,
-            "captured_at": record.rec_headers.get_header("WARC-Date"), "status": response.status,
-            "rendered": int(rendered), "content_type": content_type, "size": len(body),
-            "warc": "", "offset": offset, "length": length, "kind": record.rec_type})
+        self._write(self._request_record(exchange, sent, record_id))
+        self._capture({
+            "url": exchange["url"], "record_id": record_id, "sha256": sha256, "captured_at": exchange["at"],
+            "status": exchange["status"], "rendered": int(exchange["rendered"]), "content_type": content_type,
+            "size": len(body), "warc": "", "offset": offset, "length": length, "kind": record.rec_type})
 
-    def revisit(self, request, response, previous: dict) -> None:
+    def revisit(self, exchange: dict, sent: bytes, previous: dict) -> None:
         """A 304: the body is the previous run's record; say so here and point the capture at it."""
         record = self.writer.create_revisit_record(
-            request.url, digest="sha256:" + base64.b32encode(bytes.fromhex(previous["sha256"])).decode("ascii"),
-            refers_to_uri=request.url, refers_to_date=previous["captured_at"],
-            http_headers=StatusAndHeaders(_status_line(response.status), _http_headers(response.headers),
-                                          protocol="HTTP/1.1"))
+            exchange["url"], digest="sha256:" + base64.b32encode(bytes.fromhex(previous["sha256"])).decode("ascii"),
+            refers_to_uri=exchange["url"], refers_to_date=previous["captured_at"],
+            http_headers=StatusAndHeaders(_status_line(exchange["status"]), exchange["headers"], protocol="HTTP/1.1"))
+        record.rec_headers.replace_header("WARC-Date", exchange["at"])
         record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
         record.rec_headers.add_header("WARC-Refers-To", previous["record_id"])
         self._write(record)
-        self._write(self._request_record(request, record.rec_headers.get_header("WARC-Record-ID")))
-        self.captures.capture({**previous, "kind": "revisit"})
+        self._write(self._request_record(exchange, sent, record.rec_headers.get_header("WARC-Record-ID")))
+        self._capture({**previous, "kind": "revisit"})
 
-    def close(self, spider=None) -> None:
-        self.stream.close()
-        self.captures.close()
+
+def _read_exactly(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError("the crawl ended mid-exchange")
+    return data
+
+
+def main() -> None:
+    """`python -m crawler.warc WARC SNAPSHOT SITE`: exchanges from standard input until it ends."""
+    path, snapshot, site = sys.argv[1:4]
+    archive = WarcArchive(Path(path), snapshot, site)
+    source = sys.stdin.buffer
+    try:
+        while frame := source.read(_FRAME.size):
+            sizes = _FRAME.unpack(frame)
+            exchange = json.loads(_read_exactly(source, sizes[0]))
+            archive.add(exchange, _read_exactly(source, sizes[1]), _read_exactly(source, sizes[2]))
+    except EOFError:  # a crawl killed mid-write: keep every complete record
+        pass
+    finally:
+        archive.close()
+
+
+if __name__ == "__main__":
+    main()
