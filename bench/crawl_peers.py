@@ -93,10 +93,13 @@ def measure(command: list[str], cwd: Path = ROOT) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "output": output}
 
 
-def govscan(url: str, work: Path, name: str, pages: int, previous: bool = False) -> dict:
+def govscan(url: str, work: Path, name: str, pages: int, previous: bool = False, warc: bool = True) -> dict:
+    """One whole `govscan assess --no-render` of the portal; `previous` keeps the history (an
+    incremental run), `warc` writes the evidence archive (the default)."""
     targets = work / "targets.yaml"
     targets.write_text(f"sites:\n  gen:\n    name: 某某区人民政府\n    url: {url}\n    crawl: {{max_pages: {pages * 2}, "
-                       f"max_depth: 6, render: false, concurrency_per_host: {CONCURRENCY}, timeout_s: 10}}\n",
+                       f"max_depth: 6, render: false, concurrency_per_host: {CONCURRENCY}, timeout_s: 10, "
+                       f"warc: {str(warc).lower()}}}\n",
                        encoding="utf-8")
     var = work / "var"
     if not previous:
@@ -113,6 +116,8 @@ def govscan(url: str, work: Path, name: str, pages: int, previous: bool = False)
         result["carried"] = db.execute("SELECT count(*) FROM pages WHERE carried = 1").fetchone()[0] if any(
             row[1] == "carried" for row in db.execute("PRAGMA table_info(pages)")) else 0
     result["findings"] = (out / "result.json").read_text(encoding="utf-8")
+    archive = out / "archive.warc.gz"
+    result["warc_mb"] = archive.stat().st_size / 2**20 if archive.exists() else 0.0
     return result
 
 

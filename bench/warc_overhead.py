@@ -12,32 +12,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crawl_peers import CONCURRENCY, measure, start_nginx, write_portal  # noqa: E402 (puts the project on the path)
+from crawl_peers import CONCURRENCY, govscan, start_nginx, write_portal  # noqa: E402 (puts the project on the path)
 from demo.generated_portal import Portal  # noqa: E402
 
 
 def assess(url: str, work: Path, pages: int, warc: bool) -> dict:
-    targets = work / "targets.yaml"
-    targets.write_text(f"sites:\n  gen:\n    name: 某某区人民政府\n    url: {url}\n    crawl: {{max_pages: {pages * 2}, "
-                       f"max_depth: 6, render: false, concurrency_per_host: {CONCURRENCY}, timeout_s: 10, "
-                       f"warc: {str(warc).lower()}}}\n", encoding="utf-8")
-    var, out = work / "var", work / "run"
-    shutil.rmtree(var, ignore_errors=True)  # a full crawl each time, never an incremental one
-    shutil.rmtree(out, ignore_errors=True)
-    result = measure([sys.executable, "-m", "govscan", "assess", "gen", "--targets", str(targets), "--out", str(out),
-                      "--var", str(var), "--no-render", "--today", "2026-11-30"])
-    with sqlite3.connect(out / "snapshot.sqlite") as db:
-        result["pages"] = db.execute("SELECT (SELECT count(*) FROM pages) + (SELECT count(*) FROM attachments)").fetchone()[0]
-        result["crawl_s"] = float(dict(db.execute("SELECT key, value FROM meta")).get("duration_s") or 0)
-    archive = out / "archive.warc.gz"
-    result["warc_mb"] = archive.stat().st_size / 2**20 if archive.exists() else 0.0
+    result = govscan(url, work, "run", pages, warc=warc)  # a full crawl each time, never an incremental one
     result["rate"], result["crawl_rate"] = result["pages"] / result["wall"], result["pages"] / result["crawl_s"]
     return result
 

@@ -22,10 +22,11 @@ from checks.facts.consultations import feedback_notices, find_consultations
 from checks.facts.documents import documents, validity_end, validity_of
 from checks.facts.freshness import CLASSES, column_newest, columns, home_newest, update_class, update_windows
 from checks.facts.items import newest_listed
+from checks.facts.platform import home_and_platform
 from checks.facts.messages import messages
 from checks.facts.probes import probe_details
 from checks.model import Context, Evidence, Unverifiable, Verdict
-from checks.snapshot import Snapshot
+from checks.snapshot import Page, Snapshot
 
 THRESHOLDS = "warnings"  # the rulebook's key for the numbers below
 INDICATORS_2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
@@ -108,11 +109,17 @@ def stale_columns(snap: Snapshot, ctx: Context, limits: dict) -> list[EarlyWarni
     return found
 
 
+def column_if_open(snap: Snapshot, concept: str, sources: list[str] | None = None) -> Page | None:
+    """The column's page when the site has it and it opened; a warning has nothing to say otherwise
+    (a missing column is the checks' finding, not a deadline)."""
+    match = find_column(snap, concept, sources)
+    return column_page(snap, match) if match is not None else None
+
+
 def unanswered_messages(snap: Snapshot, ctx: Context, limits: dict) -> list[EarlyWarning]:
     """A 留言 unanswered past `message_after_days`: the veto comes at interaction.channel max_wait_days."""
     veto_after = int(ctx.thresholds["interaction.channel"]["max_wait_days"])
-    match = find_column(snap, "interaction")
-    page = column_page(snap, match) if match is not None else None
+    page = column_if_open(snap, "interaction")
     if page is None:
         return []
     found = []
@@ -132,9 +139,7 @@ def unanswered_messages(snap: Snapshot, ctx: Context, limits: dict) -> list[Earl
 def consultations(snap: Snapshot, ctx: Context, limits: dict) -> list[EarlyWarning]:
     """A comment period ending (or just ended) within the window, with no 采纳情况 published yet."""
     within = timedelta(days=int(limits["consultation_within_days"]))
-    platform = find_column(snap, "platform")
-    match = find_column(snap, "consultation", [snap.start_url] + ([platform.url] if platform else []))
-    page = column_page(snap, match) if match is not None else None
+    page = column_if_open(snap, "consultation", home_and_platform(snap))
     if page is None:
         return []
     replies = feedback_notices(snap)
@@ -156,8 +161,7 @@ def consultations(snap: Snapshot, ctx: Context, limits: dict) -> list[EarlyWarni
 
 def power_list(snap: Snapshot, ctx: Context, limits: dict) -> list[EarlyWarning]:
     max_age = int(ctx.thresholds["power.responsibility_list"]["max_age_days"])
-    match = find_column(snap, "power_list")
-    page = column_page(snap, match) if match is not None else None
+    page = column_if_open(snap, "power_list")
     newest = newest_listed(snap, page, column_items(snap, page.url), ctx.today) if page is not None else None
     if newest is None:
         return []
