@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from checks.model import BEIJING
+
 from .dns import DemoDNS, zone_records
 from .server import DemoServer
 from .site import HOST, build_site
@@ -35,7 +37,7 @@ class RunningDemo:
 @contextlib.contextmanager
 def running(port: int = 0, dns_port: int = 0, today: _dt.date | None = None) -> Iterator[RunningDemo]:
     """Build the site into a temp dir, start the HTTP server (127.0.0.1 + ::1) and DNS, yield, clean up."""
-    today = today or _dt.date.today()
+    today = today or _dt.datetime.now(BEIJING).date()  # the assessor's day: everything planted is relative to it
     root = Path(tempfile.mkdtemp(prefix="govscan-demo-"))
     try:
         build_site(root, today)
