@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SITE   ?= jinping
 
-.PHONY: setup demo assess nightly test bench clean
+.PHONY: setup demo assess nightly test bench bench-night clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ test: setup
 BENCH_PAGES ?= 2000
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; BENCH_PAGES=$(BENCH_PAGES) $(BIN)/python $$script || exit 1; done
+
+# The simulated province night alone (bench/distributed_night.py, part of `make bench` too): 60 portals
+# on loopback assessed by the embedded nightly and by 1, 2 and 4 Celery workers, one table (~16 min).
+bench-night: setup
+	$(BIN)/python bench/distributed_night.py
 
 clean:
 	rm -rf var/runs var/demo

@@ -109,8 +109,10 @@ def crawl(site: Site, options: Options, profile: Profile, snapshot: Path, log_fi
         "columns": {name: asdict(concept) for name, concept in COLUMNS.items()},
         "previous_snapshot": str(previous) if previous else None,
         "warc": str(snapshot.with_name(ARCHIVE)) if limits["warc"] else None,
-        # Loopback servers (demo, tests) need no politeness delays.
-        "fast": bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""),
+        # Loopback servers (demo, tests) need no politeness delays; a bench that simulates distant
+        # servers on loopback asks for them (GOVSCAN_LOOPBACK_POLITENESS=1).
+        "fast": (bool(nameserver) or is_loopback(urlsplit(site.url).hostname or ""))
+                and os.environ.get("GOVSCAN_LOOPBACK_POLITENESS") != "1",
         "host_slots": options.host_slots, "ipv6": options.ipv6_probes,
     }
     job_path = snapshot.with_name("crawl-job.json")
