@@ -103,7 +103,7 @@ class Snapshot:
     def _pages(self) -> dict[str, Page]:
         rows = self.db.execute(
             "SELECT url, final_url, status, title, text, depth, rendered, metadata, charset, referrer "
-            "FROM pages"
+            "FROM pages ORDER BY depth, url"  # never the crawl's finishing order: samples must not vary run to run
         )
         pages = {}
         for row in rows:
@@ -171,14 +171,17 @@ class Snapshot:
     @cached_property
     def _links(self) -> list[Link]:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(links)")}
-        context = "context" if "context" in columns else "''"  # snapshots from before the column
+        context = "links.context" if "context" in columns else "''"  # snapshots from before the column
         # Every page repeats its source URL on each of its links, and the navigation's targets, anchors
         # and tags on every page: one string object per distinct value keeps the audit's memory to what
         # the site really has, not links × their text.
         one = {}.setdefault
         return [Link(one(s, s), one(t, t), one(a, a) if a else "", one(g, g), bool(i), one(c, c) if c else "")
                 for s, t, a, g, i, c in
-                self.db.execute(f"SELECT source, target, anchor, tag, internal, {context} FROM links")]
+                self.db.execute(f"SELECT links.source, target, anchor, tag, internal, {context} FROM links "
+                                # pages shallowest first, as `pages()`; each page's links in document order
+                                "LEFT JOIN pages ON pages.url = links.source "
+                                "ORDER BY coalesce(pages.depth, 1e9), links.source, links.rowid")]
 
     def links(self, internal: bool | None = None) -> list[Link]:
         return [link for link in self._links if internal is None or link.internal == internal]
@@ -234,7 +237,7 @@ class Snapshot:
     def _attachments(self) -> dict[str, dict]:
         cols = ["url", "final_url", "status", "content_type", "type", "size", "text", "referrer", "note"]
         return {row[0]: dict(zip(cols, row)) for row in
-                self.db.execute(f"SELECT {', '.join(cols)} FROM attachments")}
+                self.db.execute(f"SELECT {', '.join(cols)} FROM attachments ORDER BY url")}
 
     def attachments(self) -> list[dict]:
         return list(self._attachments.values())
@@ -245,7 +248,7 @@ class Snapshot:
     @cached_property
     def _errors(self) -> dict[str, dict]:
         found = {}
-        for url, kind, message, referrer in self.db.execute("SELECT url, kind, message, referrer FROM errors"):
+        for url, kind, message, referrer in self.db.execute("SELECT url, kind, message, referrer FROM errors ORDER BY url, rowid"):
             if kind != "render":  # a failed rendering leaves the plain fetch standing
                 found[url] = {"url": url, "kind": kind, "message": message, "referrer": referrer}
         return found

@@ -217,6 +217,33 @@ def test_rescore_with_another_profile_without_crawling(rendered_run, tmp_path):
     assert [m["id"] for m in again["score"]["modules"]] == ["发布解读", "办事服务", "互动交流", "功能设计"]
 
 
+def test_findings_do_not_depend_on_the_order_the_crawl_finished_pages_in(rendered_run, tmp_path):
+    """Concurrent fetches finish in a different order each night: the same pages must give the same
+    findings, evidence samples included, or an assessor cannot show the office the same proof twice."""
+    import shutil
+    import sqlite3
+
+    _, _, out = rendered_run
+    runs = []
+    for name, reverse in (("as-crawled", False), ("reversed", True)):
+        copy = tmp_path / name
+        shutil.copytree(out, copy)
+        if reverse:  # the pages finished in another order; a page's own links stay in document order
+            with sqlite3.connect(copy / "snapshot.sqlite") as db:
+                for table, order in (("pages", "rowid DESC"), ("links", "source DESC, rowid"),
+                                     ("attachments", "rowid DESC"), ("errors", "rowid DESC")):
+                    db.execute(f"CREATE TEMP TABLE t AS SELECT * FROM {table} ORDER BY {order}")
+                    db.execute(f"DELETE FROM {table}")
+                    db.execute(f"INSERT INTO {table} SELECT * FROM t")
+                    db.execute("DROP TABLE t")
+        assert govscan("rescore", copy).returncode == 0
+        runs.append(json.loads((copy / "result.json").read_text(encoding="utf-8"))["findings"])
+    as_crawled, reversed_ = runs
+    assert [f["check"] for f in reversed_] == [f["check"] for f in as_crawled]
+    changed = [a["check"] for a, b in zip(as_crawled, reversed_) if a != b]
+    assert changed == []
+
+
 def test_every_verdict_names_the_page_it_rests_on(rendered_run):
     """A pass is defended like a fail: every judged finding carries a page by address, and a page the
     crawl fetched by its title too."""
