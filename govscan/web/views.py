@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, send_file, url_for
+
+from govscan.archive import CSP as ARCHIVE_CSP, find_capture, read_payload, replay_page
 
 from govscan.history import OK, OUTCOME_LABELS
 from govscan.index import LEVELS
@@ -181,6 +184,29 @@ def run_file(run_id: str, name: str):
                          mimetype="text/plain; charset=utf-8" if name == "crawl.log" else None)
     if name == "scorecard.html":
         response.headers["Content-Security-Policy"] = SCORECARD_CSP
+    return response
+
+
+@blueprint.route("/runs/<run_id>/archive")
+def archived_page(run_id: str):
+    """An evidence page as the server sent it on the night, from the run's WARC: marked 存档页面, its
+    scripts, forms and requests disabled; `?raw=1` gives the body byte for byte (its SHA-256 is the
+    digest the scorecard shows)."""
+    run = views().run(run_id)
+    url = request.args.get("url", "")
+    if run is None or not run.path or not url:
+        abort(404)
+    raw = request.args.get("raw") == "1"
+    try:
+        capture = find_capture(Path(run.path), url)
+        body, headers = read_payload(Path(run.path), capture, decoded=not raw)
+    except (LookupError, OSError) as exc:  # not archived, or pruned: say which
+        return render_template("error.html", title="没有存档", message=str(exc)), 404
+    if raw:
+        return send_file(io.BytesIO(body), mimetype="application/octet-stream", as_attachment=True,
+                         download_name=f"{capture.sha256[:16]}.bin")
+    response = make_response(replay_page(capture, body, headers))
+    response.headers["Content-Security-Policy"] = ARCHIVE_CSP + "; sandbox"  # the site's markup, never its scripts
     return response
 
 

@@ -221,6 +221,40 @@ def test_site_compare_and_finding_with_screenshot(bench, page):
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"], script').length") == 0
 
 
+def test_evidence_opens_as_archived_the_bytes_the_server_sent(bench, page):
+    """Under each piece of evidence: when it was captured, its digest, and the page from the run's WARC,
+    marked as archived, scripts off; the raw download is byte for byte the file the portal served (the
+    second run's home page came back 304: its record lives in the first run's archive)."""
+    import hashlib
+    import sqlite3
+    from urllib.parse import parse_qs, urlsplit
+
+    page.goto(bench.url + f"sites/qu/findings/site.identity?run={bench.qu_runs[1]}")
+    capture = page.locator("ul.evidence .capture").first
+    assert "采集于" in capture.inner_text()
+    shown = capture.locator("code").inner_text().rstrip("…")
+    archived = capture.locator("a:has-text('查看存档页面')").get_attribute("href")
+    url = parse_qs(urlsplit(archived).query)["url"][0]
+    served = (bench.portals["qu"].root / (urlsplit(url).path.lstrip("/") or "index.html")).read_bytes()
+
+    with sqlite3.connect(bench.var / "runs" / "qu-1" / "snapshot.sqlite") as db:  # the second run's capture
+        assert db.execute("SELECT kind FROM captures WHERE url = ?", (url,)).fetchone() == ("revisit",)
+
+    raw = page.request.get(bench.url.rstrip("/") + capture.locator("a:has-text('下载原始响应')").get_attribute("href"))
+    assert raw.ok and raw.body() == served
+    assert hashlib.sha256(raw.body()).hexdigest().startswith(shown)
+
+    response = page.goto(bench.url.rstrip("/") + archived)
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "sandbox" in response.headers["content-security-policy"]
+    banner = page.inner_text("body")
+    assert "存档页面 — 采集于" in banner and shown in banner and "脚本已禁用" in banner
+    assert page.title() == HOSTILE + "某区人民政府"  # the page's own text, as served
+
+    missing = page.goto(bench.url + f"runs/{bench.qu_runs[1]}/archive?url=" + bench.portals["qu"].url + "never.html")
+    assert missing.status == 404 and "没有该地址的存档" in page.inner_text("body")
+
+
 def test_scorecard_links_to_its_finding_pages(bench, page):
     run = bench.api(page, f"/api/runs/{bench.qu_runs[1]}")["run"]
     page.goto(bench.url + f"runs/{run['id']}/files/scorecard.html")
