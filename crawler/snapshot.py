@@ -203,6 +203,7 @@ class PreviousSnapshot:
     def __init__(self, path: str | Path, start_url: str):
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.run_dir = Path(path).parent
+        self.has_captures = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'captures'").fetchone() is not None
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}
         if meta.get("complete") != "1" or meta.get("start_url") != start_url or "body_hash" not in columns:
@@ -231,7 +232,7 @@ class PreviousSnapshot:
     def capture(self, url: str, run_dir: Path) -> dict | None:
         """The previous run's record of the page's body (crawler/warc.py), its archive given relative to
         `run_dir`; None when that run kept no archive."""
-        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'captures'").fetchone() is None:
+        if not self.has_captures:
             return None
         cursor = self.db.execute("SELECT * FROM captures WHERE url = ? AND status BETWEEN 200 AND 299 AND rendered = 0 "
                                  "ORDER BY rowid DESC LIMIT 1", (url,))

@@ -55,7 +55,11 @@ PIPE_BUFFER = 1 << 20           # bytes the crawl may run ahead of the writer (L
 def payload_digest(body: bytes) -> tuple[str, str]:
     """(hex SHA-256, for people and the snapshot; the WARC header form "sha256:BASE32")."""
     digest = hashlib.sha256(body).digest()
-    return digest.hex(), "sha256:" + base64.b32encode(digest).decode("ascii")
+    return digest.hex(), warc_digest(digest)
+
+
+def warc_digest(digest: bytes) -> str:
+    return "sha256:" + base64.b32encode(digest).decode("ascii")
 
 
 class _FastGzip(GzippingWrapper):
@@ -193,12 +197,11 @@ class WarcArchive:
     def _request_record(self, exchange: dict, sent: bytes, concurrent_to: str):
         parts = urlsplit(exchange["url"])
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        record = self.writer.create_warc_record(
+        return self.writer.create_warc_record(
             exchange["url"], "request", payload=BytesIO(sent), length=len(sent),
             warc_headers_dict={"WARC-Date": exchange["at"], "WARC-Concurrent-To": concurrent_to},
             http_headers=StatusAndHeaders(f"{exchange['method']} {target} HTTP/1.1",
                                           [("Host", parts.netloc)] + exchange["request_headers"], is_http_request=True))
-        return record
 
     def archive(self, exchange: dict, sent: bytes, body: bytes) -> None:
         sha256, warc_digest = payload_digest(body)
@@ -225,7 +228,7 @@ class WarcArchive:
     def revisit(self, exchange: dict, sent: bytes, previous: dict) -> None:
         """A 304: the body is the previous run's record; say so here and point the capture at it."""
         record = self.writer.create_revisit_record(
-            exchange["url"], digest="sha256:" + base64.b32encode(bytes.fromhex(previous["sha256"])).decode("ascii"),
+            exchange["url"], digest=warc_digest(bytes.fromhex(previous["sha256"])),
             refers_to_uri=exchange["url"], refers_to_date=previous["captured_at"],
             http_headers=StatusAndHeaders(_status_line(exchange["status"]), exchange["headers"], protocol="HTTP/1.1"))
         record.rec_headers.replace_header("WARC-Date", exchange["at"])

@@ -50,6 +50,10 @@ class Capture:
     def archive(self, run_dir: Path) -> Path:
         return Path(run_dir) / (self.warc or ARCHIVE)
 
+    @classmethod
+    def from_row(cls, row: tuple) -> "Capture":  # a row of _COLUMNS
+        return cls(*row[:5], bool(row[5]), *row[6:])
+
 
 class Captures:
     """The captures of one run, read from its snapshot (none for a run made before archives)."""
@@ -64,7 +68,7 @@ class Captures:
     def _latest(self, url: str) -> Capture | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM captures WHERE url = ? ORDER BY rowid DESC LIMIT 1",
                               (url,)).fetchone()
-        return Capture(*row[:5], bool(row[5]), *row[6:]) if row else None
+        return Capture.from_row(row) if row else None
 
     def find(self, url: str) -> Capture | None:
         """The record a URL's content rests on: that of the address it ended at (after redirects, as the
@@ -78,8 +82,7 @@ class Captures:
     def all(self) -> list[Capture]:
         if not self.available:
             return []
-        return [Capture(*row[:5], bool(row[5]), *row[6:])
-                for row in self.db.execute(f"SELECT {_COLUMNS} FROM captures ORDER BY rowid")]
+        return [Capture.from_row(row) for row in self.db.execute(f"SELECT {_COLUMNS} FROM captures ORDER BY rowid")]
 
     def archives_referred(self, run_dir: Path) -> set[Path]:
         """Other runs' archives this run's carried pages refer to."""
@@ -161,6 +164,15 @@ def find_capture(run_dir: Path, url: str) -> Capture:
         raise LookupError(f"{url}: 本次运行没有该地址的存档")
     _archived(run_dir, capture)
     return capture
+
+
+def archived(run_dir: Path, url: str, raw: bool = False) -> tuple[Capture, bytes]:
+    """What `govscan replay` and the workbench show of an archived URL: its capture and either the body
+    byte for byte as served (`raw`) or the marked page for a browser (UTF-8). LookupError or OSError
+    (one line, for the clerk) when it was not archived or the archive is gone."""
+    capture = find_capture(run_dir, url)
+    body, headers = read_payload(run_dir, capture, decoded=not raw)
+    return capture, body if raw else replay_page(capture, body, headers).encode("utf-8")
 
 
 def _archived(run_dir: Path, capture: Capture) -> None:

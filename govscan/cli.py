@@ -407,7 +407,7 @@ def replay(run_dir, url, out, raw):
     """An archived page as it was served (scripts disabled, marked 存档页面); without URL, list the archive."""
     from contextlib import closing
 
-    from govscan.archive import Captures, find_capture, read_payload, replay_page
+    from govscan.archive import Captures, archived
     from reports.render import local_time
 
     if url is None:
@@ -420,16 +420,15 @@ def replay(run_dir, url, out, raw):
                 click.echo(f"{local_time(capture.captured_at)}  {capture.status}  {capture.sha256[:16]}  {capture.url}{mark}")
         return
     try:
-        capture = find_capture(run_dir, url)
-        body, headers = read_payload(run_dir, capture, decoded=not raw)
+        capture, shown = archived(run_dir, url, raw)
     except (LookupError, OSError) as exc:
         fail_config(str(exc))
     if raw:
-        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.write(shown)
         return
     target = out or run_dir / "replay" / f"{capture.sha256[:16]}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(replay_page(capture, body, headers), encoding="utf-8")
+    target.write_bytes(shown)
     click.echo(f"存档页面 — 采集于 {local_time(capture.captured_at)}，SHA-256 {capture.sha256}：{target.resolve()}")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, send_file, url_for
 
-from govscan.archive import CSP as ARCHIVE_CSP, find_capture, read_payload, replay_page
+from govscan.archive import CSP as ARCHIVE_CSP, archived
 
 from govscan.history import OK, OUTCOME_LABELS
 from govscan.index import LEVELS
@@ -198,14 +198,13 @@ def archived_page(run_id: str):
         abort(404)
     raw = request.args.get("raw") == "1"
     try:
-        capture = find_capture(Path(run.path), url)
-        body, headers = read_payload(Path(run.path), capture, decoded=not raw)
+        capture, shown = archived(Path(run.path), url, raw)
     except (LookupError, OSError) as exc:  # not archived, or pruned: say which
         return render_template("error.html", title="没有存档", message=str(exc)), 404
     if raw:
-        return send_file(io.BytesIO(body), mimetype="application/octet-stream", as_attachment=True,
+        return send_file(io.BytesIO(shown), mimetype="application/octet-stream", as_attachment=True,
                          download_name=f"{capture.sha256[:16]}.bin")
-    response = make_response(replay_page(capture, body, headers))
+    response = make_response(shown)
     response.headers["Content-Security-Policy"] = ARCHIVE_CSP + "; sandbox"  # the site's markup, never its scripts
     return response
 
